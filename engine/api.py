@@ -1,0 +1,245 @@
+"""The engine's public use cases. Each method is one transaction and returns views."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from engine import audit as audit_log
+from engine.clock import Clock, SimulatedClock
+from engine.errors import Conflict, DefinitionInvalid, DefinitionProblem, Forbidden, NotFound
+from engine.queries import TaskFilter, instance_view, list_tasks, task_view
+from engine.runtime.definitions import DefinitionStore
+from engine.runtime.instances import Runtime
+from engine.runtime.timers import FiredTimer, fire_due, next_due
+from engine.store.tables import HumanTask, OutboxEvent, ProcessDefinition, ProcessInstance, StaffNotification
+from engine.transactions import SessionFactory, reading, transaction
+from engine.views import DefinitionView, InstanceView, TaskView
+
+log = logging.getLogger(__name__)
+
+
+class ProcessEngine:
+    """Facade over definitions, instances, tasks, timers and the audit log."""
+
+    def __init__(self, *, session_factory: SessionFactory, clock: Clock, definitions: DefinitionStore,
+                 runtime: Runtime) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+        self.definitions = definitions
+        self.runtime = runtime
+
+    # -- definitions --------------------------------------------------------------------------------------
+
+    def validate(self, data: bytes | str, name: str) -> list[DefinitionProblem]:
+        try:
+            self.definitions.validate(data, name)
+        except DefinitionInvalid as exc:
+            return exc.problems
+        return []
+
+    def deploy(self, data: bytes | str, name: str, *, actor: str) -> list[DefinitionView]:
+        with transaction(self.session_factory) as session:
+            rows = self.definitions.deploy(session, data, name, actor=actor, now=self.clock.now())
+            for row, created in rows:
+                if created:
+                    audit_log.append(session, at=self.clock.now(), actor=actor, kind="process_deployed",
+                                     data={"key": row.key, "version": row.version, "sha256": row.sha256,
+                                           "source": name})
+            return [_definition_view(row, created) for row, created in rows]
+
+    def deploy_directory(self, directory: Path, *, actor: str) -> list[DefinitionView]:
+        views: list[DefinitionView] = []
+        for path in sorted(directory.glob("*/*.bpmn")):
+            views += self.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor=actor)
+        return views
+
+    def list_definitions(self) -> list[DefinitionView]:
+        with reading(self.session_factory) as session:
+            counts = dict(session.execute(
+                select(ProcessInstance.definition_id, func.count()).group_by(ProcessInstance.definition_id)).all())
+            return [_definition_view(r, True, counts.get(r.id, 0)) for r in self.definitions.versions(session)]
+
+    def definition_xml(self, key: str, version: int) -> str:
+        with reading(self.session_factory) as session:
+            row = session.scalars(select(ProcessDefinition).where(
+                ProcessDefinition.key == key, ProcessDefinition.version == version)).first()
+            if row is None:
+                raise NotFound(f"process '{key}' has no version {version}")
+            return row.bpmn_xml
+
+    # -- instances ----------------------------------------------------------------------------------------
+
+    def start_instance(self, key: str, data: dict[str, Any], *, actor: str,
+                       business_key: str | None = None) -> InstanceView:
+        with transaction(self.session_factory) as session:
+            row = self.runtime.start(session, key, data, actor=actor, business_key=business_key)
+            return instance_view(session, row)
+
+    def get_instance(self, instance_id: str, *, detail: bool = True) -> InstanceView:
+        with reading(self.session_factory) as session:
+            row = session.get(ProcessInstance, instance_id)
+            if row is None:
+                raise NotFound(f"process instance {instance_id} does not exist")
+            return instance_view(session, row, detail=detail)
+
+    def instance_data(self, instance_id: str) -> dict[str, Any]:
+        with reading(self.session_factory) as session:
+            return self.runtime.instance_data(session, instance_id)
+
+    def cancel_instance(self, instance_id: str, *, actor: str, reason: str) -> InstanceView:
+        with transaction(self.session_factory) as session:
+            return instance_view(session, self.runtime.cancel(session, instance_id, actor=actor, reason=reason))
+
+    def deliver_message(self, instance_id: str, name: str, payload: dict[str, Any], *, actor: str) -> InstanceView:
+        with transaction(self.session_factory) as session:
+            row = self.runtime.deliver_message(session, instance_id, name, payload, actor=actor)
+            return instance_view(session, row)
+
+    # -- tasks --------------------------------------------------------------------------------------------
+
+    def list_tasks(self, f: TaskFilter, *, offset: int = 0, limit: int = 50) -> tuple[list[TaskView], int]:
+        with reading(self.session_factory) as session:
+            return list_tasks(session, f, now=self.clock.now(), offset=offset, limit=limit)
+
+    def get_task(self, task_id: str) -> TaskView:
+        with reading(self.session_factory) as session:
+            row = session.get(HumanTask, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} does not exist")
+            return task_view(row, now=self.clock.now(), with_data=True)
+
+    def complete_task(self, task_id: str, data: dict[str, Any], *, actor: str,
+                      roles: Iterable[str]) -> InstanceView:
+        with transaction(self.session_factory) as session:
+            row = self.runtime.complete_task(session, task_id, data, actor=actor, roles=set(roles))
+            return instance_view(session, row)
+
+    def claim_task(self, task_id: str, *, actor: str, roles: Iterable[str], assignee: str | None = None,
+                   release: bool = False) -> TaskView:
+        """Claim (or, with ``release``, unclaim) a task; a head of unit may assign it to ``assignee``."""
+        roles = set(roles)
+        with transaction(self.session_factory) as session:
+            row = session.get(HumanTask, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if row.status != "open":
+                raise Conflict(f"task {task_id} is no longer open")
+            is_head = "head" in roles
+            if row.role not in roles and not is_head:
+                raise Forbidden(f"task '{row.name}' belongs to the role '{row.role}'")
+            if assignee is not None and not is_head:
+                raise Forbidden("only the head of the unit assigns tasks to colleagues")
+            if release:
+                if row.claimed_by not in (None, actor) and not is_head:
+                    raise Conflict(f"task is claimed by {row.claimed_by}")
+                new_owner = None
+            else:
+                new_owner = assignee or actor
+                if row.claimed_by not in (None, new_owner) and not is_head:
+                    raise Conflict(f"task is already claimed by {row.claimed_by}")
+            result = session.execute(
+                update(HumanTask).where(HumanTask.id == task_id, HumanTask.claimed_by.is_(row.claimed_by)
+                                        if row.claimed_by is None else HumanTask.claimed_by == row.claimed_by)
+                .values(claimed_by=new_owner))
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict("the task was claimed by someone else at the same moment")
+            kind = "task_released" if release else ("task_assigned" if assignee else "task_claimed")
+            audit_log.append(session, at=self.clock.now(), actor=actor, kind=kind, instance_id=row.instance_id,
+                             element=row.element, clause=row.clause, data={"task_id": task_id, "to": new_owner})
+            if assignee and assignee != actor:
+                session.add(StaffNotification(at=self.clock.now(), recipient=assignee, kind="task_assigned",
+                                              instance_id=row.instance_id, task_id=task_id,
+                                              text={"en": f"Task assigned to you: {row.name}",
+                                                    "ru": f"Вам назначена задача: {row.name}",
+                                                    "kk": f"Сізге тапсырма берілді: {row.name}"}))
+            session.flush()
+            session.refresh(row)
+            return task_view(row, now=self.clock.now(), with_data=True)
+
+    def save_draft(self, task_id: str, data: dict[str, Any], *, actor: str) -> None:
+        with transaction(self.session_factory) as session:
+            row = session.get(HumanTask, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if row.status != "open":
+                raise Conflict("task is no longer open")
+            if row.claimed_by not in (None, actor):
+                raise Conflict(f"task is claimed by {row.claimed_by}")
+            row.draft = data
+
+    # -- timers and the clock -------------------------------------------------------------------------------
+
+    def fire_due_timers(self) -> list[FiredTimer]:
+        return fire_due(self.session_factory, self.runtime)
+
+    def next_timer_due(self) -> datetime | None:
+        with reading(self.session_factory) as session:
+            return next_due(session)
+
+    def set_clock(self, target: datetime) -> list[FiredTimer]:
+        """Move the simulated clock, firing every timer due on the way, in due order."""
+        clock = self.clock
+        if not isinstance(clock, SimulatedClock):
+            raise NotFound("the clock is not simulated")
+        if target.tzinfo is None:
+            raise ValueError("the moment needs a time zone offset")
+        with reading(self.session_factory) as session:
+            has_instances = session.scalar(select(func.count()).select_from(ProcessInstance)) or 0
+        if target < clock.now() and has_instances:
+            raise Conflict("the simulated clock only moves forward once process instances exist")
+        fired: list[FiredTimer] = []
+        from datetime import timedelta
+
+        while True:
+            due = self.next_timer_due()
+            if due is None or due >= target:
+                break
+            step_to = min(due + timedelta(seconds=1), target)
+            if step_to > clock.now():
+                clock.set(step_to)
+            batch = self.fire_due_timers()
+            fired += batch
+            if not batch and step_to >= target:
+                break
+            if not batch and due < clock.now():
+                # a due timer that could not fire (failed instance) must not stall the clock
+                self._skip_stuck(due)
+        clock.set(target)
+        fired += self.fire_due_timers()
+        return fired
+
+    def _skip_stuck(self, due: datetime) -> None:
+        log.warning("a timer due at %s did not fire; its instance was parked", due)
+        with transaction(self.session_factory) as session:
+            from engine.store.tables import Timer
+
+            for row in session.scalars(select(Timer).where(Timer.due_at == due, Timer.fired_at.is_(None),
+                                                           Timer.cancelled_at.is_(None))):
+                row.cancelled_at = self.clock.now()
+
+    # -- audit and feeds ------------------------------------------------------------------------------------
+
+    def verify_audit(self, *, instance_id: str | None = None) -> audit_log.VerifyResult:
+        with reading(self.session_factory) as session:
+            return audit_log.verify(session, chain=instance_id)
+
+    def monitoring_feed(self, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        from engine import legal_time
+
+        with reading(self.session_factory) as session:
+            rows = session.scalars(select(OutboxEvent).where(OutboxEvent.id > after)
+                                   .order_by(OutboxEvent.id).limit(limit))
+            return [{"id": r.id, "at": legal_time.iso(r.at), "instance_id": r.instance_id,
+                     "application_id": r.application_id, "kind": r.kind, "element": r.element,
+                     "clause": r.clause, "payload": r.payload} for r in rows]
+
+
+def _definition_view(row: ProcessDefinition, created: bool, instances: int = 0) -> DefinitionView:
+    return DefinitionView(row.key, row.version, row.deployed_at, row.deployed_by, row.sha256, row.source_name,
+                          created, instances)

@@ -1,0 +1,78 @@
+"""Building the engine from its parts: the only place that wires adapters together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+import forms
+from engine.api import ProcessEngine
+from engine.bpmn.serializer import StateSerializer
+from engine.clock import Clock
+from engine.errors import FieldProblem
+from engine.operations import OperationRegistry, default_registry
+from engine.runtime.definitions import DefinitionStore
+from engine.runtime.instances import Runtime
+from engine.runtime.step import Ports
+from engine.store.tables import metadata
+
+
+def make_db_engine(url: str) -> Engine:
+    """A SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def validate_form(key: str, data: dict[str, Any]) -> list[FieldProblem]:
+    return [FieldProblem(e.field, e.message) for e in forms.validate(key, data)]
+
+
+@dataclass
+class Wiring:
+    """What build_engine produced, for callers that need the parts (web app, tests, benchmarks)."""
+
+    engine: ProcessEngine
+    db: Engine
+    operations: OperationRegistry
+    ports: Ports
+
+
+def build_engine(
+    db: Engine,
+    *,
+    clock: Clock,
+    operations: OperationRegistry | None = None,
+    ports: Ports | None = None,
+    form_exists: Callable[[str], bool] | None = None,
+    form_validator: Callable[[str, dict[str, Any]], list[FieldProblem]] = validate_form,
+    create_schema: bool = False,
+) -> Wiring:
+    if create_schema:
+        import engine.store.licensing_tables  # noqa: F401 - registers the tables on the metadata
+
+        metadata.create_all(db)
+    session_factory = sessionmaker(bind=db, expire_on_commit=False)
+    operations = operations or default_registry()
+    ports = ports or Ports()
+    serializer = StateSerializer()
+    definitions = DefinitionStore(serializer, form_exists=form_exists or forms.exists, operations=operations)
+    runtime = Runtime(definitions=definitions, serializer=serializer, operations=operations, ports=ports,
+                      clock=clock, validate_form=form_validator)
+    engine = ProcessEngine(session_factory=session_factory, clock=clock, definitions=definitions, runtime=runtime)
+    return Wiring(engine=engine, db=db, operations=operations, ports=ports)

@@ -1,0 +1,1 @@
+"""Everything that touches SpiffWorkflow and lxml lives here."""

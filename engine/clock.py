@@ -1,0 +1,48 @@
+"""The engine's one source of "now".
+
+Nothing in engine/ reads the wall clock directly: every component asks the injected clock. The
+simulated clock stands still until it is set, so deadlines can be tested to the second.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that can tell the current moment as an aware UTC datetime."""
+
+    simulated: bool
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    simulated = False
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class SimulatedClock:
+    """A clock that only moves when told to (``--clock simulated``)."""
+
+    simulated = True
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = (start or datetime.now(UTC)).astimezone(UTC)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the simulated clock needs a moment with a time zone offset")
+        with self._lock:
+            self._now = moment.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""The licensing domain: applications, documents, the licence register, and their operations."""

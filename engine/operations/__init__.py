@@ -1,0 +1,75 @@
+"""Python operations that BPMN service tasks call by name.
+
+An operation receives an :class:`OperationCall` (the step it runs in, the element, the instance data
+and its evaluated parameters) and returns a JSON-serializable dict, stored under the service task's
+``resultVariable``. Operations register themselves in a :class:`OperationRegistry`; the registry the
+engine uses is built by :func:`default_registry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.step import Step
+
+
+@dataclass
+class OperationCall:
+    step: Step
+    element: str
+    data: dict[str, Any]
+    params: dict[str, Any]
+
+
+OperationFunc = Callable[[OperationCall], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    func: OperationFunc
+    description: str
+    params: tuple[str, ...] = ()
+    clause: str = ""
+
+
+@dataclass
+class OperationRegistry:
+    operations: dict[str, Operation] = field(default_factory=dict)
+
+    def register(self, name: str, *, description: str, params: tuple[str, ...] = (), clause: str = "") -> Callable[
+        [OperationFunc], OperationFunc
+    ]:
+        def decorator(func: OperationFunc) -> OperationFunc:
+            self.operations[name] = Operation(name, func, description, params, clause)
+            return func
+
+        return decorator
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.operations
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.operations)
+
+    def get(self, name: str) -> Operation | None:
+        return self.operations.get(name)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [
+            {"name": op.name, "description": op.description, "params": list(op.params), "clause": op.clause}
+            for op in sorted(self.operations.values(), key=lambda o: o.name)
+        ]
+
+
+def default_registry() -> OperationRegistry:
+    """Every operation the shipped diagrams use."""
+    from engine.operations import core, licensing
+
+    registry = OperationRegistry()
+    core.register(registry)
+    licensing.register(registry)
+    return registry

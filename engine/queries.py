@@ -1,0 +1,105 @@
+"""Read side: plain selects that turn rows into views."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine import legal_time
+from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.views import EventView, InstanceView, TaskView, TimerView
+
+
+def task_view(row: HumanTask, *, now: datetime | None = None, with_data: bool = False) -> TaskView:
+    left = None
+    if now is not None and row.due_at is not None and row.status == "open":
+        left = legal_time.working_days_between(now, row.due_at) if now <= row.due_at else -1
+    return TaskView(
+        id=row.id, name=row.name, element=row.element, clause=row.clause, role=row.role, form_key=row.form,
+        status=row.status, instance_id=row.instance_id, process_key=row.process_key,
+        application_id=row.application_id, applicant_name=row.applicant_name, bin_iin=row.bin_iin,
+        subtype=row.subtype, created_at=row.created_at, due_at=row.due_at, overdue=row.overdue,
+        claimed_by=row.claimed_by, completed_at=row.completed_at, completed_by=row.completed_by,
+        data=row.data if with_data else None, draft=row.draft if with_data else None, working_days_left=left,
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    roles: Collection[str]
+    user: str | None = None
+    box: str = "all"  # all | mine | queue
+    application_id: str | None = None
+    process_key: str | None = None
+    subtype: str | None = None
+    status: str = "open"
+    applicant: str | None = None
+    bin_iin: str | None = None
+    due_before: datetime | None = None
+    overdue: bool | None = None
+
+
+def task_query(f: TaskFilter) -> Select[Any]:
+    q = select(HumanTask).where(HumanTask.role.in_(list(f.roles)))
+    if f.status:
+        q = q.where(HumanTask.status == f.status)
+    if f.box == "mine":
+        q = q.where(HumanTask.claimed_by == f.user)
+    elif f.box == "queue":
+        q = q.where(HumanTask.claimed_by.is_(None))
+    elif f.user is not None and f.status == "open":
+        q = q.where(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == f.user))
+    if f.application_id:
+        q = q.where(HumanTask.application_id == f.application_id)
+    if f.process_key:
+        q = q.where(HumanTask.process_key == f.process_key)
+    if f.subtype:
+        q = q.where(HumanTask.subtype == f.subtype)
+    if f.applicant:
+        q = q.where(func.lower(HumanTask.applicant_name).contains(f.applicant.lower()))
+    if f.bin_iin:
+        q = q.where(HumanTask.bin_iin == f.bin_iin)
+    if f.due_before:
+        q = q.where(HumanTask.due_at <= f.due_before)
+    if f.overdue is not None:
+        q = q.where(HumanTask.overdue.is_(f.overdue))
+    return q
+
+
+def list_tasks(session: Session, f: TaskFilter, *, now: datetime, offset: int = 0,
+               limit: int = 50) -> tuple[list[TaskView], int]:
+    q = task_query(f)
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = session.scalars(
+        q.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at).offset(offset).limit(limit)
+    )
+    return [task_view(r, now=now) for r in rows], total
+
+
+def instance_view(session: Session, row: ProcessInstance, *, detail: bool = False) -> InstanceView:
+    timers: list[TimerView] = []
+    events: list[EventView] = []
+    tasks: list[TaskView] = []
+    if detail:
+        timers = [
+            TimerView(t.element, t.name, t.clause, t.due_at, t.fired_at, t.cancelled_at, t.attached_to)
+            for t in session.scalars(select(Timer).where(Timer.instance_id == row.id).order_by(Timer.id))
+        ]
+        events = [
+            EventView(e.id, e.seq, e.at, e.actor, e.kind, e.element, e.clause, e.data)
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.chain == row.id).order_by(AuditEvent.seq))
+        ]
+        tasks = [task_view(t, with_data=True) for t in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == row.id).order_by(HumanTask.created_at))]
+    return InstanceView(
+        id=row.id, process_key=row.process_key, process_version=row.process_version, status=row.status,
+        business_key=row.business_key, started_at=row.started_at, ended_at=row.ended_at, outcome=row.outcome,
+        term_breached=row.term_breached, completed=list(row.completed_path or []),
+        active=list(row.active_elements or []), last_error=row.last_error, timers=timers, events=events,
+        tasks=tasks,
+    )

@@ -1,0 +1,1 @@
+"""Running process instances: definitions, steps, tasks, timers and messages."""

@@ -1,0 +1,241 @@
+"""Use cases on one process instance, each inside the caller's transaction."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Collection
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
+
+from engine import legal_time
+from engine.bpmn import spiff_clock
+from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
+from engine.clock import Clock
+from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ProcessFailure
+from engine.operations import OperationRegistry
+from engine.runtime.definitions import DefinitionStore, LoadedDefinition
+from engine.runtime.step import Ports, Step, advance, completed_ids, sync
+from engine.store.tables import HumanTask, ProcessInstance, Timer
+
+FormValidator = Callable[[str, dict[str, Any]], list[FieldProblem]]
+
+
+class Runtime:
+    """Starts instances, completes tasks, fires timers, delivers messages, cancels."""
+
+    def __init__(
+        self,
+        *,
+        definitions: DefinitionStore,
+        serializer: StateSerializer,
+        operations: OperationRegistry,
+        ports: Ports,
+        clock: Clock,
+        validate_form: FormValidator,
+    ) -> None:
+        self.definitions = definitions
+        self.serializer = serializer
+        self.operations = operations
+        self.ports = ports
+        self.clock = clock
+        self.validate_form = validate_form
+
+    # -- loading and saving ---------------------------------------------------------------------------
+
+    def _lock_instance(self, session: Session, instance_id: str) -> ProcessInstance:
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = session.scalars(query).first()
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        return row
+
+    def _open(self, session: Session, instance: ProcessInstance, actor: str) -> tuple[Step, Any]:
+        definition = self.definitions.load(session, instance.definition_id)
+        step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
+                    operations=self.operations, ports=self.ports)
+        workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
+        workflow.script_engine = step.script_engine()
+        return step, workflow
+
+    def _save(self, step: Step, workflow: Any, completed_before: set[UUID]) -> None:
+        sync(step, workflow, completed_before)
+        step.instance.state_json = self.serializer.dump_state(workflow)
+        step.instance.serializer_version = SERIALIZER_VERSION
+        step.session.flush()
+
+    # -- use cases ---------------------------------------------------------------------------------------
+
+    def start(
+        self,
+        session: Session,
+        key: str,
+        data: dict[str, Any],
+        *,
+        actor: str,
+        business_key: str | None = None,
+        definition: LoadedDefinition | None = None,
+    ) -> ProcessInstance:
+        definition = definition or self.definitions.latest(session, key)
+        missing = [name for name in definition.info.inputs if name not in data]
+        if missing:
+            raise InvalidInput([FieldProblem(name, "is required to start this process") for name in missing])
+        now = self.clock.now()
+        instance = ProcessInstance(
+            id=str(uuid.uuid4()), definition_id=definition.id, process_key=definition.key,
+            process_version=definition.version, status="running", business_key=business_key,
+            started_at=now, started_by=actor, serializer_version=SERIALIZER_VERSION, state_json="{}",
+            completed_path=[], active_elements=[], term_breached=False,
+        )
+        session.add(instance)
+        session.flush()
+        step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
+                    operations=self.operations, ports=self.ports)
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(copy.deepcopy(data))
+        step.audit("instance_started", data={"process": definition.key, "version": definition.version,
+                                             "business_key": business_key})
+        with spiff_clock.using(self.clock):
+            advance(workflow)
+            self._save(step, workflow, set())
+        return instance
+
+    def complete_task(
+        self,
+        session: Session,
+        task_id: str,
+        data: dict[str, Any],
+        *,
+        actor: str,
+        roles: Collection[str],
+    ) -> ProcessInstance:
+        row = self._task_row(session, task_id)
+        if row.status != "open":
+            raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
+        if row.role not in roles:
+            raise Forbidden(f"task '{row.name}' belongs to the role '{row.role}'")
+        if row.claimed_by and row.claimed_by != actor:
+            raise Conflict(f"task '{row.name}' is claimed by {row.claimed_by}")
+        if not isinstance(data, dict):
+            raise InvalidInput("must be an object", field="data")
+        problems = self.validate_form(row.form, data)
+        if problems:
+            raise InvalidInput(problems)
+        instance = self._lock_instance(session, row.instance_id)
+        session.refresh(row)
+        if row.status != "open":
+            raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
+        if instance.status != "running":
+            raise Conflict(f"the process instance is {instance.status}")
+        step, workflow = self._open(session, instance, actor)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} is no longer open")
+        before = completed_ids(workflow)
+        task.data[row.form] = copy.deepcopy(data)
+        stamps = dict(task.data.get("completed_at") or {})
+        stamps[row.element] = legal_time.iso(step.now)
+        task.data["completed_at"] = stamps
+        row.status, row.completed_at, row.completed_by, row.data, row.draft = "completed", step.now, actor, data, None
+        step.audit("task_completed", element=row.element, clause=row.clause,
+                   data={"task_id": task_id, "form": row.form, "submitted": data,
+                         "due_at": legal_time.iso(row.due_at) if row.due_at else None,
+                         "on_time": row.due_at is None or step.now <= row.due_at})
+        with spiff_clock.using(self.clock):
+            task.run()
+            advance(workflow)
+            self._save(step, workflow, before)
+        return instance
+
+    def fire_timers(self, session: Session, instance_id: str, *, actor: str = "scheduler") -> list[Timer]:
+        """Fire every timer of one instance that is due by the clock; returns the rows that fired."""
+        instance = self._lock_instance(session, instance_id)
+        if instance.status != "running":
+            for row in session.scalars(select(Timer).where(
+                    Timer.instance_id == instance_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))):
+                row.cancelled_at = self.clock.now()
+            return []
+        step, workflow = self._open(session, instance, actor)
+        before = completed_ids(workflow)
+        with spiff_clock.using(self.clock):
+            workflow.refresh_timers()
+            advance(workflow)
+            self._save(step, workflow, before)
+        return step.fired_timers
+
+    def deliver_message(
+        self, session: Session, instance_id: str, name: str, payload: dict[str, Any], *, actor: str
+    ) -> ProcessInstance:
+        instance = self._lock_instance(session, instance_id)
+        if instance.status != "running":
+            raise Conflict(f"the process instance is {instance.status}")
+        step, workflow = self._open(session, instance, actor)
+        waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
+                   if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name]
+        if not waiting:
+            raise Conflict(f"the process is not waiting for the message '{name}'")
+        before = completed_ids(workflow)
+        step.audit("message_received", element=waiting[0].task_spec.bpmn_id, data={"message": name,
+                                                                                    "payload": payload})
+        with spiff_clock.using(self.clock):
+            workflow.catch(BpmnEvent(waiting[0].task_spec.event_definition, payload))
+            advance(workflow)
+            self._save(step, workflow, before)
+        return instance
+
+    def cancel(self, session: Session, instance_id: str, *, actor: str, reason: str) -> ProcessInstance:
+        instance = self._lock_instance(session, instance_id)
+        if instance.status != "running":
+            raise Conflict(f"the process instance is {instance.status}")
+        step, workflow = self._open(session, instance, actor)
+        workflow.cancel()
+        now = step.now
+        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                           HumanTask.status == "open")):
+            row.status, row.completed_at = "cancelled", now
+        for timer in session.scalars(select(Timer).where(Timer.instance_id == instance_id,
+                                                         Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))):
+            timer.cancelled_at = now
+        instance.status, instance.ended_at = "cancelled", now
+        instance.active_elements = []
+        instance.state_json = self.serializer.dump_state(workflow)
+        step.audit("instance_cancelled", data={"reason": reason})
+        step.outbox("instance_cancelled", payload={"reason": reason})
+        return instance
+
+    def _task_row(self, session: Session, task_id: str) -> HumanTask:
+        try:
+            UUID(task_id)
+        except ValueError:
+            raise NotFound(f"task {task_id} does not exist") from None
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        return row
+
+    def instance_data(self, session: Session, instance_id: str) -> dict[str, Any]:
+        """The instance's current data (of its latest task), for read-only views."""
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        definition = self.definitions.load(session, instance.definition_id)
+        workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
+        tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING) or [workflow.last_task]
+        merged: dict[str, Any] = {}
+        for task in tasks:
+            if task is not None:
+                merged.update(task.data)
+        return merged
+
+
+def failure_message(exc: ProcessFailure) -> str:
+    return str(exc)

@@ -1,0 +1,312 @@
+"""One engine step: everything that happens to one instance inside one database transaction.
+
+A step runs SpiffWorkflow until it waits, then writes — in the same transaction — the serialized
+state, the task rows officers query, the timer rows the scheduler reads, the audit events and the
+outbound notices. If anything fails, nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit, legal_time
+from engine.bpmn.elements import ElementInfo
+from engine.bpmn.scripting import EngineScriptEngine
+from engine.clock import Clock
+from engine.errors import ProcessFailure
+from engine.operations import OperationCall, OperationRegistry
+from engine.runtime.definitions import LoadedDefinition
+from engine.store.tables import HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
+
+log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 200
+STAGE_TYPES = {
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "task",
+    "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask", "businessRuleTask",
+    "callActivity", "subProcess",
+}
+
+
+@dataclass
+class Ports:
+    """Adapters to the outside world that operations may use (gateway, signer, documents …)."""
+
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.services[name]
+
+
+class Step:
+    """The context of one step on one instance; operations reach the world through it."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        clock: Clock,
+        actor: str,
+        instance: ProcessInstance,
+        definition: LoadedDefinition,
+        operations: OperationRegistry,
+        ports: Ports,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.now = clock.now()
+        self.actor = actor
+        self.instance = instance
+        self.definition = definition
+        self.operations = operations
+        self.ports = ports
+        self.fired_timers: list[Timer] = []
+
+    # -- helpers for operations -------------------------------------------------------------------
+
+    def element(self, element_id: str) -> ElementInfo | None:
+        return self.definition.info.elements.get(element_id)
+
+    def clause_of(self, element_id: str | None) -> str | None:
+        info = self.element(element_id) if element_id else None
+        return info.clause if info else None
+
+    def audit(self, kind: str, *, element: str | None = None, clause: str | None = None,
+              data: dict[str, Any] | None = None, actor: str | None = None) -> None:
+        audit.append(self.session, at=self.now, actor=actor or self.actor, kind=kind,
+                     instance_id=self.instance.id, element=element,
+                     clause=clause if clause is not None else self.clause_of(element), data=data)
+
+    def outbox(self, kind: str, *, element: str | None = None, clause: str | None = None,
+               payload: dict[str, Any] | None = None, application_id: str | None = None) -> None:
+        self.session.add(OutboxEvent(
+            at=self.now, instance_id=self.instance.id, application_id=application_id or self.instance.business_key,
+            kind=kind, element=element, clause=clause, payload=payload or {},
+        ))
+
+    def notify_staff(self, recipient: str, kind: str, text: dict[str, str], *, task_id: str | None = None) -> None:
+        self.session.add(StaffNotification(at=self.now, recipient=recipient, kind=kind,
+                                           instance_id=self.instance.id, task_id=task_id, text=text))
+
+    def mark_task_overdue(self, element: str, *, timer_element: str) -> dict[str, Any]:
+        rows = self.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == self.instance.id, HumanTask.element == element, HumanTask.status == "open"))
+        marked = []
+        for row in rows:
+            row.overdue = True
+            marked.append(row.id)
+            text = {
+                "en": f"Task '{row.name}' is overdue (term {row.clause}, due {legal_time.iso(row.due_at)})",
+                "ru": f"Просрочена задача «{row.name}» (срок по {row.clause}, до {legal_time.iso(row.due_at)})",
+                "kk": f"«{row.name}» тапсырмасының мерзімі өтті ({row.clause}, {legal_time.iso(row.due_at)} дейін)",
+            }
+            self.notify_staff("role:head", "overdue", text, task_id=row.id)
+            if row.claimed_by:
+                self.notify_staff(row.claimed_by, "overdue", text, task_id=row.id)
+            self.audit("task_overdue", element=element, clause=row.clause,
+                       data={"task_id": row.id, "due_at": row.due_at, "claimed_by": row.claimed_by},
+                       actor="system")
+        self.outbox("task_overdue", element=element, clause=self.clause_of(element), payload={"tasks": marked})
+        return {"element": element, "overdue_at": legal_time.iso(self.now), "tasks": marked}
+
+    def record_term_breach(self, term: str, *, timer_element: str) -> dict[str, Any]:
+        self.instance.term_breached = True
+        text = {
+            "en": f"The legal term {term} ran out with no decision",
+            "ru": f"Истёк срок {term} без принятого решения",
+            "kk": f"{term} мерзімі шешім қабылданбай өтті",
+        }
+        self.notify_staff("role:head", "term_breach", text)
+        self.audit("term_breached", element=timer_element, clause=term, data={"term": term}, actor="system")
+        self.outbox("term_breached", element=timer_element, clause=term, payload={"term": term})
+        hook = self.ports.services.get("on_term_breach")
+        if hook is not None:
+            hook(self, term)
+        return {"term": term, "breached_at": legal_time.iso(self.now)}
+
+    # -- dispatch of service tasks --------------------------------------------------------------------
+
+    def dispatch(self, task: Any, operation_name: str, params: dict[str, Any]) -> dict[str, Any]:
+        op = self.operations.get(operation_name)
+        if op is None:
+            raise ProcessFailure(f"operation '{operation_name}' is not registered")
+        element = task.task_spec.bpmn_id
+        return op.func(OperationCall(step=self, element=element, data=task.data, params=params))
+
+    def script_engine(self) -> EngineScriptEngine:
+        return EngineScriptEngine(dispatch=self.dispatch)
+
+
+def advance(workflow: Any) -> None:
+    """Run engine steps and due timers until the workflow waits on people, timers or messages."""
+    for _ in range(MAX_ROUNDS):
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise ProcessFailure(_describe(exc)) from exc
+        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+            return
+    raise ProcessFailure(f"the process did not come to rest after {MAX_ROUNDS} rounds (a loop?)")
+
+
+def _describe(exc: SpiffWorkflowException) -> str:
+    task = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
+    where = f" at '{getattr(task, 'bpmn_id', None) or getattr(task, 'name', '')}'" if task else ""
+    return f"the process failed{where}: {exc}"
+
+
+def _is_timer(task: Any) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def completed_ids(workflow: Any) -> set[UUID]:
+    return {t.id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
+
+
+def task_labels(data: dict[str, Any]) -> dict[str, Any]:
+    application = data.get("application") if isinstance(data.get("application"), dict) else {}
+    applicant = application.get("applicant") if isinstance(application.get("applicant"), dict) else {}
+    return {
+        "application_id": data.get("application_id"),
+        "applicant_name": (applicant.get("name") or data.get("applicant_name") or None),
+        "bin_iin": applicant.get("bin_iin") or data.get("bin_iin"),
+        "subtype": data.get("subtype") or application.get("subtype"),
+    }
+
+
+def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
+    """Write what the step changed into the relational rows, in the step's transaction."""
+    session, instance, now, info = step.session, step.instance, step.now, step.definition.info
+    newly = sorted(
+        (t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+         if t.id not in completed_before and t.task_spec.bpmn_id),
+        key=lambda t: t.last_state_change,
+    )
+    path = list(instance.completed_path or [])
+    for task in newly:
+        element = info.elements.get(task.task_spec.bpmn_id)
+        if element is None:
+            continue
+        path.append(element.id)
+        if element.type == "userTask":
+            continue  # recorded as task_completed with the form data
+        kind = "timer_fired" if element.timer_kind else "element_completed"
+        data: dict[str, Any] = {"type": element.type, "name": element.name}
+        if element.result_variable and element.result_variable in task.data:
+            data["result"] = task.data[element.result_variable]
+        step.audit(kind, element=element.id, clause=element.clause, data=data, actor="system")
+        if element.type in STAGE_TYPES:
+            step.outbox("stage", element=element.id, clause=element.clause,
+                        payload={"name": element.name, "type": element.type})
+    instance.completed_path = path
+
+    _sync_timers(step, workflow)
+    _sync_human_tasks(step, workflow)
+
+    active = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+              if t.task_spec.bpmn_id in info.elements]
+    instance.active_elements = active
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.ended_at = now
+        step.audit("instance_completed", data={"outcome": instance.outcome, "path_length": len(path)},
+                   actor="system")
+        step.outbox("instance_completed", payload={"outcome": instance.outcome})
+
+
+def _sync_timers(step: Step, workflow: Any) -> None:
+    session, instance, now, info = step.session, step.instance, step.now, step.definition.info
+    rows = {r.spiff_task_id: r for r in session.scalars(
+        select(Timer).where(Timer.instance_id == instance.id, Timer.fired_at.is_(None),
+                            Timer.cancelled_at.is_(None)))}
+    waiting = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        if not _is_timer(task):
+            continue
+        value = task._get_internal_data("event_value")
+        if value is None:
+            continue
+        waiting[str(task.id)] = (task, value)
+    for task_id, (task, value) in waiting.items():
+        if task_id in rows:
+            continue
+        element = info.elements.get(task.task_spec.bpmn_id)
+        due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+        if due is None or element is None:
+            continue
+        row = Timer(instance_id=instance.id, spiff_task_id=task_id, element=element.id, name=element.name,
+                    clause=element.clause, attached_to=element.attached_to, due_at=due, created_at=now)
+        session.add(row)
+        rows[task_id] = row
+        step.audit("timer_scheduled", element=element.id, clause=element.clause,
+                   data={"due_at": legal_time.iso(due), "attached_to": element.attached_to}, actor="system")
+    for task_id, row in list(rows.items()):
+        if task_id in waiting:
+            continue
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except Exception:
+            task = None
+        if task is not None and task.state == TaskState.COMPLETED:
+            row.fired_at = now
+            step.fired_timers.append(row)
+        else:
+            row.cancelled_at = now
+            step.audit("timer_cancelled", element=row.element, clause=row.clause,
+                       data={"due_at": legal_time.iso(row.due_at), "term_kept": True}, actor="system")
+    session.flush()
+
+
+def _sync_human_tasks(step: Step, workflow: Any) -> None:
+    session, instance, now, info = step.session, step.instance, step.now, step.definition.info
+    open_rows = {r.id: r for r in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    pending_timers = list(session.scalars(select(Timer).where(
+        Timer.instance_id == instance.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))))
+    for task_id, task in ready.items():
+        if task_id in open_rows:
+            continue
+        element = info.elements.get(task.task_spec.bpmn_id)
+        if element is None:
+            continue
+        dues = [t.due_at for t in pending_timers if t.attached_to == element.id]
+        labels = task_labels(task.data)
+        row = HumanTask(
+            id=task_id, instance_id=instance.id, process_key=step.definition.key, element=element.id,
+            name=element.name, clause=element.clause, role=element.lane or "officer", form=element.form or "",
+            status="open", created_at=now, due_at=min(dues) if dues else None, overdue=False,
+            application_id=labels["application_id"], applicant_name=labels["applicant_name"],
+            bin_iin=labels["bin_iin"], subtype=labels["subtype"],
+        )
+        session.add(row)
+        step.audit("task_created", element=element.id, clause=element.clause,
+                   data={"task_id": task_id, "role": row.role, "form": row.form,
+                         "due_at": legal_time.iso(row.due_at) if row.due_at else None}, actor="system")
+        step.notify_staff(f"role:{row.role}", "task_new",
+                          {"en": f"New task: {row.name}", "ru": f"Новая задача: {row.name}",
+                           "kk": f"Жаңа тапсырма: {row.name}"}, task_id=task_id)
+        step.outbox("task_created", element=element.id, clause=element.clause,
+                    payload={"name": row.name, "role": row.role,
+                             "due_at": legal_time.iso(row.due_at) if row.due_at else None})
+    for task_id, row in open_rows.items():
+        if task_id not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+            step.audit("task_cancelled", element=row.element, clause=row.clause, data={"task_id": task_id},
+                       actor="system")
+    session.flush()
+
+
+def stamp(moment: datetime) -> str:
+    return legal_time.iso(moment)

@@ -1,0 +1,154 @@
+"""Tables of the licensing domain: applications, documents, the licence register, accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.store.tables import Base
+from engine.store.types import JsonType, UTCDateTime
+
+
+class Application(Base):
+    __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("portal_user", "idempotency_key"),
+        Index("ix_application_submitted", "submitted_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    procedure: Mapped[str] = mapped_column(String(20), index=True)
+    subtype: Mapped[str | None] = mapped_column(String(4))
+    bin_iin: Mapped[str] = mapped_column(String(12), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(300), index=True)
+    licence_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    body: Mapped[dict] = mapped_column(JsonType)
+    portal_user: Mapped[str] = mapped_column(String(100))
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expected_result_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(40), index=True)
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CabinetNotice(Base):
+    """What the applicant's personal cabinet shows (R5, R9), in kk and ru."""
+
+    __tablename__ = "cabinet_notice"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    licence_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    bin_iin: Mapped[str] = mapped_column(String(12), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(60))
+    text_kk: Mapped[str] = mapped_column(Text)
+    text_ru: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class Document(Base):
+    """An issued document in one language: PDF plus its signed XML."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_application", "application_id", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str | None] = mapped_column(String(36))
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    licence_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(2))
+    number: Mapped[str] = mapped_column(String(60), index=True)
+    media_type: Mapped[str] = mapped_column(String(60), default="application/pdf")
+    context: Mapped[dict] = mapped_column(JsonType)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    signer: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Licence(Base):
+    """The current row of a licence; its history is in ``licence_state``."""
+
+    __tablename__ = "licence"
+
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(4))
+    holder_bin_iin: Mapped[str] = mapped_column(String(12), index=True)
+    holder_name: Mapped[str] = mapped_column(String(300))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    application_id: Mapped[str | None] = mapped_column(String(36))
+    replaces: Mapped[str | None] = mapped_column(String(40))
+    replaced_by: Mapped[str | None] = mapped_column(String(40))
+
+
+class LicenceState(Base):
+    """Bitemporal-enough history: the licence as it stood from ``valid_from`` on."""
+
+    __tablename__ = "licence_state"
+    __table_args__ = (Index("ix_licence_state_number_from", "licence_number", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    licence_number: Mapped[str] = mapped_column(ForeignKey("licence.number"))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # active | suspended | revoked | replaced
+    status_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snapshot: Mapped[dict] = mapped_column(JsonType)  # holder, data_centers, annexes, pool …
+    reason: Mapped[str] = mapped_column(String(300))
+    instance_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PoolNotice(Base):
+    """Change of mining-pool information (R16)."""
+
+    __tablename__ = "pool_notice"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    licence_number: Mapped[str] = mapped_column(ForeignKey("licence.number"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    late: Mapped[bool] = mapped_column(Boolean)
+    pool: Mapped[dict] = mapped_column(JsonType)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+
+
+class NumberSequence(Base):
+    """Counters for numbers that are unique and never reused (licences, applications)."""
+
+    __tablename__ = "number_sequence"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class Account(Base):
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    roles: Mapped[list[str]] = mapped_column(JsonType)
+    language: Mapped[str] = mapped_column(String(2), default="ru")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

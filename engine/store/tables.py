@@ -1,0 +1,221 @@
+"""Relational state of the orchestration core.
+
+The serialized SpiffWorkflow state lives in ``process_instance.state_json`` and is never scanned:
+everything officers, auditors and the scheduler query is kept in columns of its own, written in the
+same transaction as the state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from engine.store.types import JsonType, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class ProcessDefinition(Base):
+    """One immutable deployed version of a BPMN process."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "sha256"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    source_name: Mapped[str] = mapped_column(String(300))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    __table_args__ = (Index("ix_instance_status_started", "status", "started_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    process_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | cancelled | failed
+    business_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_by: Mapped[str] = mapped_column(String(100))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(40), index=True)
+    term_breached: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    state_json: Mapped[str] = mapped_column(Text)
+    completed_path: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    active_elements: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class HumanTask(Base):
+    """A user task waiting for (or done by) a person; the rows officers' lists are built from."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_task_open_role_due", "status", "role", "due_at"),
+        Index("ix_task_instance_status", "instance_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
+    process_key: Mapped[str] = mapped_column(String(100))
+    element: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    clause: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(40))
+    form: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # open | completed | cancelled
+    claimed_by: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict | None] = mapped_column(JsonType)
+    draft: Mapped[dict | None] = mapped_column(JsonType)
+    # denormalised for the task list filters
+    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(300))
+    bin_iin: Mapped[str | None] = mapped_column(String(12), index=True)
+    subtype: Mapped[str | None] = mapped_column(String(4))
+
+
+class Timer(Base):
+    """Every waiting timer of every instance; the scheduler's source of truth."""
+
+    __tablename__ = "timer"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_timer_pending_due", "fired_at", "cancelled_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    element: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    clause: Mapped[str] = mapped_column(String(100))
+    attached_to: Mapped[str | None] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Append-only audit log; each event's hash covers the previous event of its chain."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(40), index=True)  # instance id, or "system"
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    element: Mapped[str | None] = mapped_column(String(100))
+    clause: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict] = mapped_column(JsonType)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """The last hash of each audit chain, so a deleted tail is detected too."""
+
+    __tablename__ = "audit_chain_head"
+
+    chain: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxEvent(Base):
+    """Outbound monitoring feed (R18): written with the step, read by cursor."""
+
+    __tablename__ = "outbox_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    element: Mapped[str | None] = mapped_column(String(100))
+    clause: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict] = mapped_column(JsonType)
+
+
+class StaffNotification(Base):
+    """In-workspace notifications for staff (task assigned, deadline tomorrow, overdue)."""
+
+    __tablename__ = "staff_notification"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipient: Mapped[str] = mapped_column(String(100), index=True)  # user name or "role:<role>"
+    kind: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[str | None] = mapped_column(String(36))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    text: Mapped[dict] = mapped_column(JsonType)  # {"kk","ru","en"}
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class GatewaySeed(Base):
+    """Seeded answers of the simulated e-government gateway."""
+
+    __tablename__ = "gateway_seed"
+
+    registry_name: Mapped[str] = mapped_column("registry", String(40), primary_key=True)
+    bin_iin: Mapped[str] = mapped_column(String(12), primary_key=True)
+    body: Mapped[dict] = mapped_column(JsonType)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoredFile(Base):
+    __tablename__ = "stored_file"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
