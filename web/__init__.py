@@ -1,1 +1,80 @@
-"""web."""
+"""The web application: UI workspaces and the JSON API, built by :func:`create_app`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIFlask
+
+from web import config as config_module
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
+    settings = config_module.load(overrides)
+    app = APIFlask(__name__, title="Digital-mining licensing (Rules 169/НҚ)", version="1.0",
+                   spec_path="/api/v1/openapi.json", docs_path="/api/v1/docs")
+    app.config.update(settings)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    app.config["SECURITY_SCHEMES"] = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+    app.config["INFO"] = {"description": "Licensing of digital-mining activity in Kazakhstan: portal, officer, "
+                                         "register, audit and analyst APIs. Errors: {\"errors\": [{field, message}]}."}
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from web import errors, extensions, services
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent / "migrations"),
+                               render_as_batch=True, compare_type=True)
+    errors.register(app)
+    app.extensions["licensing"] = services.build(settings)
+    with app.app_context():
+        prepare_database(app)
+
+    from web.api import register_blueprints
+    from web.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    register_blueprints(app)
+    from web.openapi import register as register_openapi
+
+    register_openapi(app)
+    try:
+        from web.ui import init_ui
+    except ImportError:  # the workspaces are optional for API-only builds
+        init_ui = None
+    if init_ui is not None:
+        init_ui(app)
+    if settings["RUN_SCHEDULER"]:
+        from web.scheduler import start_scheduler
+
+        start_scheduler(app)
+    return app
+
+
+def prepare_database(app: APIFlask) -> None:
+    """Migrate the schema, deploy processes/ for keys not deployed yet, seed demo users if asked."""
+    from flask_migrate import upgrade
+
+    import engine.store.licensing_tables  # noqa: F401 - the tables must be on the metadata
+
+    upgrade(directory=app.extensions["migrate"].directory)
+    svc = app.extensions["licensing"]
+    deploy_new_processes(svc, Path(app.config["PROCESSES_DIR"]))
+    if app.config["DEMO"]:
+        created = svc.accounts.seed_demo()
+        if created:
+            log.warning("DEMO MODE: demo users created with password = user name: %s", ", ".join(created))
+
+
+def deploy_new_processes(svc: Any, directory: Path) -> list[Any]:
+    deployed_keys = {v.key for v in svc.engine.list_definitions()}
+    views = []
+    for path in sorted(directory.glob("*/*.bpmn")):
+        if path.parent.name in deployed_keys:
+            continue
+        views += svc.engine.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="system")
+    return views

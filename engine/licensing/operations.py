@@ -1,9 +1,333 @@
-"""Service-task operations of the licensing diagrams."""
+"""Service-task operations of the licensing diagrams.
+
+Each reads the application through the step's session and writes its effects (register, documents,
+cabinet notices) in the step's transaction. Checks pre-fill the officer's forms; the officer decides.
+"""
 
 from __future__ import annotations
 
-from engine.operations import OperationRegistry
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import legal_time
+from engine.errors import ProcessFailure
+from engine.licensing import notices, numbers
+from engine.licensing import register as licence_register
+from engine.operations import OperationCall, OperationRegistry
+from engine.store.licensing_tables import Application, CabinetNotice, Licence, StoredFile
+
+ISSUE_TERM_DAYS = 15  # A3.4
+REISSUE_TERM_DAYS = 2  # A3.4 reads "2 (үш)"; R15 says two: the system uses 2 (see coverage report)
+HEARING_NOTICE_DAYS_BEFORE_END = 3  # R10.2
+HEARING_WITHIN_DAYS = 2  # R10.2
+DEFAULT_HEARING_TIME = time(11, 0)
 
 
-def register(registry: OperationRegistry) -> None:
-    pass
+def register_operations(registry: OperationRegistry) -> None:
+    ops = [
+        ("register_application", register_application, (), "R5, R6, A3.8.2",
+         "Register the application (after-hours rule), send the receipt with the expected result date"),
+        ("check_business_registry", check_business_registry, (), "A3.9.2",
+         "Ask the e-government gateway whether the applicant is registered as submitted"),
+        ("check_bans", check_bans, (), "A3.10.4, A3.10.5", "Court and bailiff bans in force at registration"),
+        ("check_fee", check_fee, (), "A3.7, A3.10.2", "Licence (or reissue) fee paid through the gateway"),
+        ("check_completeness", check_completeness, (), "R7, A11", "Automatic completeness per subtype and date"),
+        ("schedule_hearing", schedule_hearing, (), "R10.2", "Pick a lawful hearing moment after the notice"),
+        ("issue_preliminary_decision", issue_preliminary_decision, (), "R10",
+         "Issue the preliminary decision and the hearing notice (kk, ru)"),
+        ("draft_decision", draft_decision, ("kind",), "R9, R10",
+         "Prepare the decision document for the signer (licence, refusal, not_considered)"),
+        ("issue_decision", issue_decision, ("kind",), "R9, R17",
+         "Sign and issue the decision in kk and ru, update the register, notify the applicant"),
+    ]
+    for name, func, params, clause, description in ops:
+        registry.register(name, description=description, params=params, clause=clause)(func)
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _app(call: OperationCall) -> Application:
+    app_id = call.data.get("application_id")
+    app = call.step.session.get(Application, app_id) if app_id else None
+    if app is None:
+        raise ProcessFailure(f"the instance names no known application ({app_id!r})")
+    return app
+
+
+def _notify(call: OperationCall, app: Application, kind: str, texts: dict[str, str]) -> None:
+    call.step.session.add(CabinetNotice(application_id=app.id, licence_number=app.licence_number, bin_iin=app.bin_iin,
+                                        at=call.step.now, kind=kind, text_kk=texts["kk"], text_ru=texts["ru"],
+                                        text_en=texts.get("en", "")))
+    call.step.outbox("cabinet_notice", element=call.element, clause=call.step.clause_of(call.element),
+                     payload={"kind": kind, "application_id": app.id})
+
+
+def _gateway(call: OperationCall) -> Any:
+    from engine.gateway import SimulatedGateway
+
+    return SimulatedGateway(call.step.ports["seed_store"](call.step.session))
+
+
+def _registered_at(app: Application) -> datetime:
+    assert app.registered_at is not None
+    return app.registered_at
+
+
+def _holder(app: Application) -> dict[str, Any]:
+    applicant = app.body.get("applicant", {})
+    return {"name": applicant.get("name"), "bin_iin": applicant.get("bin_iin"), "address": applicant.get("address"),
+            "kind": applicant.get("kind")}
+
+
+def _issue(call: OperationCall, app: Application, kind: str, context: dict[str, Any], *, template: str | None = None,
+           licence_number: str | None = None, number: str | None = None) -> list[str]:
+    issuer = call.step.ports["documents"]
+    number = number or numbers.document_number(call.step.session, call.step.now, template or kind)
+    rows = issuer.issue(call.step.session, kind=kind, template=template, number=number, context=context,
+                        signer_name=call.step.actor, signed_at=call.step.now, application_id=app.id,
+                        instance_id=call.step.instance.id, licence_number=licence_number)
+    call.step.audit("document_issued", element=call.element, data={
+        "kind": kind, "number": number, "documents": [{"id": r.id, "lang": r.lang, "sha256": r.pdf_sha256}
+                                                      for r in rows]})
+    return [r.id for r in rows]
+
+
+def base_context(app: Application, now: datetime) -> dict[str, Any]:
+    body = app.body
+    return {
+        "application_number": app.number,
+        "application_id": app.id,
+        "procedure": app.procedure,
+        "subtype": app.subtype,
+        "holder": _holder(app),
+        "applicant": _holder(app),
+        "data_centers": body.get("data_centers", []),
+        "submitted_at": legal_time.iso(app.submitted_at),
+        "registered_at": legal_time.iso(app.registered_at) if app.registered_at else None,
+        "expected_result_at": legal_time.iso(app.expected_result_at) if app.expected_result_at else None,
+        "issued_at": legal_time.iso(now),
+        "date": legal_time.to_local(now).date().isoformat(),
+        "signer": {"name": "", "position": ""},
+    }
+
+
+# -- operations -------------------------------------------------------------------------------------------------
+
+
+def register_application(call: OperationCall) -> dict[str, Any]:
+    app = _app(call)
+    registered = legal_time.registration_moment(app.submitted_at)
+    days = ISSUE_TERM_DAYS if app.procedure == "issue" else REISSUE_TERM_DAYS
+    due = legal_time.add_working_days(registered, days)
+    app.registered_at, app.expected_result_at, app.status = registered, due, "registered"
+    texts = notices.render("receipt", number=app.number, registered=legal_time.iso(registered),
+                           expected=legal_time.iso(due))
+    _notify(call, app, "receipt", texts)
+    context = base_context(app, call.step.now)
+    _issue(call, app, "receipt", context)
+    call.step.audit("application_registered", element=call.element, clause="R6",
+                    data={"registered_at": legal_time.iso(registered), "expected_result_at": legal_time.iso(due),
+                          "after_hours": registered != app.submitted_at})
+    return {"registered_at": legal_time.iso(registered), "total_term_due": legal_time.iso(due),
+            "expected_result_at": legal_time.iso(due), "term_working_days": days}
+
+
+def check_business_registry(call: OperationCall) -> dict[str, Any]:
+    from engine.checks.registry import check_business_registry as check
+
+    app = _app(call)
+    record = _gateway(call).business_registry(app.bin_iin)
+    return check(applicant=app.body["applicant"], record=record)
+
+
+def check_bans(call: OperationCall) -> dict[str, Any]:
+    from engine.checks.bans import check_bans as check
+
+    app = _app(call)
+    gateway = _gateway(call)
+    return check(court_bans=gateway.court_bans(app.bin_iin), bailiff_bans=gateway.bailiff_bans(app.bin_iin),
+                 at=_registered_at(app))
+
+
+def check_fee(call: OperationCall) -> dict[str, Any]:
+    from engine.checks.fee import check_fee as check
+
+    app = _app(call)
+    subtype = app.subtype or "I"
+    return check(procedure=app.procedure, subtype=subtype, registered_at=_registered_at(app),
+                 payments=_gateway(call).payments(app.bin_iin))
+
+
+def check_completeness(call: OperationCall) -> dict[str, Any]:
+    from engine.checks import completeness
+
+    app = _app(call)
+    ids = [v for v in _file_ids(app.body)]
+    files = {r.id: {"media_type": r.media_type, "size": r.size}
+             for r in call.step.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))} if ids else {}
+    registered_on = legal_time.to_local(_registered_at(app)).date()
+    if app.procedure == "reissue":
+        return completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files)
+    return completeness.check_completeness(app.body, registered_on=registered_on, files=files)
+
+
+def _file_ids(body: dict[str, Any]) -> list[str]:
+    q = body.get("qualification") or {}
+    ids = [q.get(k) for k in ("data_center_document", "metering_document", "grid_connection_document")]
+    pool = q.get("pool") if isinstance(q, dict) else None
+    if isinstance(pool, dict):
+        ids.append(pool.get("document"))
+    ids += list(body.get("documents") or [])
+    return [i for i in ids if isinstance(i, str)]
+
+
+def schedule_hearing(call: OperationCall) -> dict[str, Any]:
+    """R10.2: the notice goes at least 3 working days before the term ends; the hearing within 2 after it."""
+    app = _app(call)
+    notice_at = call.step.now
+    term_end = app.expected_result_at or legal_time.add_working_days(_registered_at(app), ISSUE_TERM_DAYS)
+    latest = legal_time.add_working_days(notice_at, HEARING_WITHIN_DAYS)
+    default_day = legal_time.to_local(latest).date()
+    default = datetime.combine(default_day, DEFAULT_HEARING_TIME, tzinfo=legal_time.TZ)
+    requested_raw = (call.data.get("qualification_check") or {}).get("hearing_at")
+    hearing_at, note = default, "default: 11:00 on the last lawful day"
+    if requested_raw:
+        try:
+            requested = datetime.fromisoformat(str(requested_raw))
+            if requested.tzinfo is None:
+                requested = requested.replace(tzinfo=legal_time.TZ)
+        except ValueError:
+            requested = None
+        if requested is not None and notice_at < requested <= latest:
+            hearing_at, note = requested, "as the officer set"
+        else:
+            note = f"the officer's moment {requested_raw} is outside the lawful window; the default was used"
+    last_notice = legal_time.subtract_working_days(term_end, HEARING_NOTICE_DAYS_BEFORE_END)
+    lawful = notice_at <= last_notice
+    if not lawful:
+        call.step.audit("term_risk", element=call.element, clause="R10.2",
+                        data={"notice_at": legal_time.iso(notice_at), "last_lawful_notice": legal_time.iso(last_notice)},
+                        actor="system")
+    return {"notice_at": legal_time.iso(notice_at), "hearing_at": legal_time.iso(hearing_at),
+            "hearing_due": legal_time.iso(latest), "term_end": legal_time.iso(term_end),
+            "last_lawful_notice": legal_time.iso(last_notice), "lawful": lawful, "note": note}
+
+
+def _grounds(call: OperationCall, *sources: str) -> list[dict[str, Any]]:
+    from engine.documents import refusal_ground_text
+
+    clauses: list[str] = []
+    for source in sources:
+        for clause in (call.data.get(source) or {}).get("grounds") or []:
+            if clause not in clauses:
+                clauses.append(clause)
+    return [{"clause": c, "text_kk": refusal_ground_text(c, "kk"), "text_ru": refusal_ground_text(c, "ru")}
+            for c in clauses]
+
+
+def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
+    app = _app(call)
+    plan = call.data.get("hearing_plan") or {}
+    grounds = _grounds(call, "qualification_check", "reissue_review")
+    context = {**base_context(app, call.step.now), "grounds": grounds, "hearing_at": plan.get("hearing_at"),
+               "hearing_place": "online (video conference link sent to the official e-mail) / "
+                                "Астана, Мәңгілік Ел д-лы, 55/14",
+               "comment": (call.data.get("qualification_check") or {}).get("comment")}
+    prelim = _issue(call, app, "preliminary_decision", context)
+    notice = _issue(call, app, "hearing_notice", context)
+    app.status = "hearing_scheduled"
+    _notify(call, app, "preliminary_decision", notices.render(
+        "preliminary_decision", grounds=", ".join(g["clause"] for g in grounds), hearing=plan.get("hearing_at")))
+    return {"documents": prelim + notice, "grounds": [g["clause"] for g in grounds]}
+
+
+def draft_decision(call: OperationCall) -> dict[str, Any]:
+    app = _app(call)
+    kind = str(call.params.get("kind") or "")
+    if kind not in ("licence", "refusal", "not_considered", "reissue"):
+        raise ProcessFailure(f"unknown decision kind '{kind}'")
+    context = decision_context(call, app, kind)
+    app.status = "awaiting_signature"
+    return {"kind": kind, "context": context, "drafted_at": legal_time.iso(call.step.now),
+            "drafted_by": call.step.actor}
+
+
+def decision_context(call: OperationCall, app: Application, kind: str) -> dict[str, Any]:
+    context = base_context(app, call.step.now)
+    if kind == "not_considered":
+        check = call.data.get("completeness_check") or call.data.get("reissue_completeness") or {}
+        context["reason"] = check.get("reason", "")
+        context["missing_items"] = check.get("missing_items", [])
+    elif kind == "refusal":
+        context["grounds"] = _grounds(call, "qualification_check", "hearing", "reissue_review")
+        context["minutes"] = (call.data.get("hearing") or {}).get("minutes", "")
+    return context
+
+
+def issue_decision(call: OperationCall) -> dict[str, Any]:
+    app = _app(call)
+    kind = str(call.params.get("kind") or "")
+    context = decision_context(call, app, kind)
+    context["signer"] = {"name": call.step.actor, "position": "authorized person"}
+    now = call.step.now
+    if kind == "licence":
+        result = _issue_licence(call, app, context)
+    elif kind == "reissue":
+        from engine.licensing.reissue import issue_reissued_licence
+
+        result = issue_reissued_licence(call, app, context)
+    elif kind in ("refusal", "not_considered"):
+        outcome = "refused" if kind == "refusal" else "not_considered"
+        docs = _issue(call, app, "refusal", context, template=kind)
+        app.outcome = outcome
+        texts = notices.render("refused", grounds=", ".join(g["clause"] for g in context.get("grounds", [])) or
+                               context.get("reason", "")) if kind == "refusal" else \
+            notices.render("not_considered", reason=context.get("reason", ""))
+        _notify(call, app, outcome, texts)
+        result = {"outcome": outcome, "documents": docs}
+    else:
+        raise ProcessFailure(f"unknown decision kind '{kind}'")
+    app.decided_at, app.status = now, "decided"
+    call.step.instance.outcome = app.outcome
+    call.step.outbox("decision", element=call.element, clause="R9", payload={"outcome": app.outcome,
+                                                                            "licence_number": app.licence_number})
+    return result
+
+
+def _issue_licence(call: OperationCall, app: Application, context: dict[str, Any]) -> dict[str, Any]:
+    session, now = call.step.session, call.step.now
+    subtype = app.subtype or "I"
+    number = numbers.licence_number(session, now, subtype)
+    pool = (app.body.get("qualification") or {}).get("pool")
+    annex_number = f"{number}/1"
+    annexes = [{"number": annex_number, "issued_at": legal_time.iso(now), "data_centers": app.body.get("data_centers",
+                                                                                                      [])}]
+    licence_register.create(session, number=number, subtype=subtype, holder=_holder(app),
+                    data_centers=app.body.get("data_centers", []), annexes=annexes, pool=pool, issued_at=now,
+                    application_id=app.id, instance_id=call.step.instance.id)
+    app.licence_number, app.outcome = number, "issued"
+    context = {**context, "licence_number": number, "annex_number": annex_number}
+    docs = _issue(call, app, "licence", context, number=number, licence_number=number)
+    docs += _issue(call, app, "annex", context, number=annex_number, licence_number=number)
+    _notify(call, app, "licence_issued", notices.render("licence_issued", licence=number))
+    return {"outcome": "issued", "licence_number": number, "documents": docs}
+
+
+def on_term_breach(step: Any, term: str) -> None:
+    """Tell the applicant that the service term was breached and of the right to complain (R19–R22)."""
+    app_id = step.instance.business_key
+    app = step.session.get(Application, app_id) if app_id else None
+    if app is None:
+        return
+    texts = notices.render("term_breached", term=term)
+    step.session.add(CabinetNotice(application_id=app.id, licence_number=app.licence_number, bin_iin=app.bin_iin,
+                                   at=step.now, kind="term_breached", text_kk=texts["kk"], text_ru=texts["ru"],
+                                   text_en=texts["en"]))
+
+
+def licence_row(session: Any, number: str) -> Licence | None:
+    return session.get(Licence, number)
+

@@ -8,4 +8,4 @@ from engine.operations import OperationRegistry
 def register(registry: OperationRegistry) -> None:
     from engine.licensing import operations
 
-    operations.register(registry)
+    operations.register_operations(registry)

@@ -8,11 +8,11 @@ from collections.abc import Callable, Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import legal_time
 from engine.bpmn import spiff_clock
@@ -124,7 +124,7 @@ class Runtime:
         if row.role not in roles:
             raise Forbidden(f"task '{row.name}' belongs to the role '{row.role}'")
         if row.claimed_by and row.claimed_by != actor:
-            raise Conflict(f"task '{row.name}' is claimed by {row.claimed_by}")
+            raise Forbidden(f"task '{row.name}' is claimed by {row.claimed_by}")
         if not isinstance(data, dict):
             raise InvalidInput("must be an object", field="data")
         problems = self.validate_form(row.form, data)

@@ -1,0 +1,67 @@
+# The two commands: `make run` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export LICENSING_TEST_PG_URL ?= $(PG_URL)
+
+.PHONY: run test lint unit system-deps postgres assets bench bench-quick screenshots clean
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Debian packages the suite needs: Chromium for the browser tests, poppler for reading PDFs back.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || \
+	  (echo "could not install$$missing (run as root)" >&2; exit 1); \
+	fi
+
+# PostgreSQL must answer for the concurrency and fault tests; start the local cluster if it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  (command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) || true
+	@pg_isready -h 127.0.0.1 -p 5432
+
+# Front-end assets (bpmn-js) from the npm registry, pinned by the lock file; no CDN.
+assets:
+	@if [ -f web/static/package.json ]; then \
+	  if [ ! -d web/static/node_modules ] || [ web/static/package-lock.json -nt web/static/node_modules ]; then \
+	    (cd web/static && npm ci --no-audit --no-fund --loglevel=error) && touch web/static/node_modules; \
+	  fi; \
+	fi
+
+run: $(STAMP) assets
+	$(VENV)/bin/licensing serve --demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+test: $(STAMP) system-deps postgres assets lint
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -q
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q tests/unit
+
+bench: $(STAMP) postgres
+	$(PY) -m bench
+
+bench-quick: $(STAMP) postgres
+	$(PY) -m bench --quick
+
+screenshots: $(STAMP) system-deps assets
+	$(PY) -m tests.browser.screenshots
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,91 @@
+"""Which BPMN elements implement each clause of chapters 2–3 and Appendix 3 of the Rules.
+
+A clause no element cites is a gap; where the law is carried out outside the diagrams (forms, the
+register, the calendar) or has nothing to execute, the reason says so.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from engine.bpmn import loader
+from engine.bpmn.elements import read_process
+
+# clause -> (title, where it lives when no diagram element cites it)
+CLAUSES: dict[str, tuple[str, str]] = {
+    "R3": ("Licence subtypes I and II", "forms/application_issue (subtype) and the licence register"),
+    "R4": ("Application through the portal with A1/A2 and A11", ""),
+    "R5": ("Receipt notice with result date; after-hours rule", ""),
+    "R6": ("Registration on the day of receipt", ""),
+    "R7": ("Completeness check in 2 working days; motivated refusal", ""),
+    "R8": ("Qualification check in 13 working days", ""),
+    "R9": ("Licence / annex as an EDS-signed document to the cabinet", ""),
+    "R10": ("Preliminary decision and hearing", ""),
+    "R10.2": ("Hearing notice ≥3 working days before the end; hearing within 2 working days", ""),
+    "R11": ("Reissue on the grounds of LPN arts. 33–34", ""),
+    "R12": ("Reissue application through the portal (A9/A10)", ""),
+    "R13": ("Reissue registration on the day of receipt", ""),
+    "R14": ("Reissue completeness in 1 working day", ""),
+    "R15": ("Reissue review within 2 working days of registration", ""),
+    "R16": ("Pool-change notice within 2 working days",
+            "POST /api/v1/licences/{number}/pool-notices (engine/licensing/service.py): a notice, not a procedure"),
+    "R17": ("Licence issued in Kazakh and Russian", ""),
+    "R18": ("Stage data to the monitoring system", "every completed element writes a monitoring-feed event "
+                                                   "(engine/runtime/step.py); no element needs to cite it"),
+    "R18-1": ("Suspension, restoration, deprivation", ""),
+    "R19": ("Complaint bodies", ""),
+    "R20": ("Forwarding a complaint within 3 working days", ""),
+    "R21": ("Complaint to the provider reviewed in 5 working days", ""),
+    "R22": ("Complaint to the quality authority reviewed in 15 working days", ""),
+    "R23": ("Court after the pre-trial complaint; the body's reasoned position", ""),
+    "A3.1": ("Name of the service", "descriptive: shown on documents"),
+    "A3.2": ("Service provider", "descriptive: shown on documents"),
+    "A3.3": ("Ways of provision: the portal", "the portal API (CONTRACT.md §2)"),
+    "A3.4": ("Terms: 15 working days issue; reissue '2 (үш)'", ""),
+    "A3.5": ("Form of the service: electronic", "descriptive"),
+    "A3.6": ("Result: licence, reissue or motivated refusal", ""),
+    "A3.7": ("Licence fee", ""),
+    "A3.8": ("Working schedule", "engine/legal_time (calendar, after-hours rule)"),
+    "A3.9": ("Documents and gateway data", ""),
+    "A3.10": ("Grounds for refusal", ""),
+    "A3.11": ("Other requirements (electronic form, status via portal)",
+              "the personal-cabinet notices and GET /api/v1/applications/{id}"),
+}
+
+DEFECTS = [
+    {"clause": "A3.4", "text": "The reissue term reads \"2 (үш)\": the digit says two, the word says three. R15 says "
+                               "two working days; the system uses 2 and says so wherever the term is shown."},
+]
+
+
+def _matches(cited: str, clause: str) -> bool:
+    return cited == clause or cited.startswith(clause + ".") or (clause.startswith("A3.") and cited == clause)
+
+
+def coverage_report(processes_dir: Path) -> dict[str, Any]:
+    elements: list[dict[str, str]] = []
+    for path in sorted(processes_dir.glob("*/*.bpmn")):
+        tree = loader.parse_xml(path.read_bytes(), path.name)
+        for process in tree.findall("bpmn:process", loader.NS):
+            info = read_process(tree, process.get("id"))
+            for el in info.elements.values():
+                for cited in re.split(r"\s*,\s*", el.clause):
+                    if cited:
+                        elements.append({"process": info.id, "element": el.id, "name": el.name, "clause": cited})
+    rows = []
+    for clause, (title, outside) in CLAUSES.items():
+        hits = [e for e in elements if _matches(e["clause"], clause)]
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for e in hits:
+            if (e["process"], e["element"]) not in seen:
+                seen.add((e["process"], e["element"]))
+                unique.append({"process": e["process"], "element": e["element"], "name": e["name"],
+                               "cites": e["clause"]})
+        gap = "" if unique else (outside or "no diagram element cites it yet")
+        rows.append({"clause": clause, "title": title, "elements": unique, "gap": gap,
+                     "outside_diagrams": bool(outside) and not unique})
+    return {"clauses": rows, "defects": DEFECTS,
+            "gaps": [r["clause"] for r in rows if not r["elements"] and not r["outside_diagrams"]]}

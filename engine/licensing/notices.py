@@ -1,0 +1,58 @@
+"""Texts of the personal-cabinet notices (R5, R7, R9, R10), in Kazakh, Russian and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, dict[str, str]] = {
+    "receipt": {
+        "kk": "Мемлекеттік қызмет көрсетуге сұрау салу қабылданды ({number}). Тіркелген уақыты: {registered}. "
+              "Нәтижені алу күні мен уақыты: {expected}.",
+        "ru": "Запрос на оказание государственной услуги принят ({number}). Зарегистрирован: {registered}. "
+              "Дата и время получения результата: {expected}.",
+        "en": "Your request was accepted ({number}). Registered: {registered}. Result expected by: {expected}.",
+    },
+    "not_considered": {
+        "kk": "Өтінішті одан әрі қараудан дәлелді бас тарту жіберілді: {reason}",
+        "ru": "Направлен мотивированный отказ в дальнейшем рассмотрении заявления: {reason}",
+        "en": "A motivated refusal of further consideration was issued: {reason}",
+    },
+    "preliminary_decision": {
+        "kk": "Лицензия беруден бас тарту туралы алдын ала шешім ({grounds}). Тыңдау: {hearing}. "
+              "Ұстанымыңызды білдіре аласыз.",
+        "ru": "Предварительное решение об отказе в выдаче лицензии ({grounds}). Заслушивание: {hearing}. "
+              "Вы можете выразить свою позицию.",
+        "en": "Preliminary decision to refuse the licence ({grounds}). Hearing: {hearing}. You may state your "
+              "position.",
+    },
+    "licence_issued": {
+        "kk": "Лицензия берілді: № {licence}. Құжаттар жеке кабинетке жіберілді.",
+        "ru": "Выдана лицензия № {licence}. Документы направлены в личный кабинет.",
+        "en": "Licence No. {licence} was issued. The documents are in your personal cabinet.",
+    },
+    "reissued": {
+        "kk": "Лицензия қайта ресімделді: № {licence} (бұрынғы № {replaces}).",
+        "ru": "Лицензия переоформлена: № {licence} (взамен № {replaces}).",
+        "en": "The licence was reissued: No. {licence} (replaces No. {replaces}).",
+    },
+    "refused": {
+        "kk": "Мемлекеттік қызмет көрсетуден дәлелді бас тарту: {grounds}.",
+        "ru": "Мотивированный отказ в оказании государственной услуги: {grounds}.",
+        "en": "Motivated refusal of the service: {grounds}.",
+    },
+    "term_breached": {
+        "kk": "Мемлекеттік қызмет көрсету мерзімі ({term}) бұзылды. Сіз шағым бере аласыз (19–22-тармақтар).",
+        "ru": "Нарушен срок оказания государственной услуги ({term}). Вы вправе подать жалобу (пп. 19–22).",
+        "en": "The service term ({term}) was breached. You may file a complaint (R19–R22).",
+    },
+    "status": {
+        "kk": "Өтініш мәртебесі: {status}",
+        "ru": "Статус заявления: {status}",
+        "en": "Application status: {status}",
+    },
+}
+
+
+def render(kind: str, **values: Any) -> dict[str, str]:
+    texts = TEXTS[kind]
+    return {lang: text.format(**values) for lang, text in texts.items()}

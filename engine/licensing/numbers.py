@@ -1,0 +1,44 @@
+"""Numbers that are unique and never reused: a counter row per series, bumped in the caller's
+transaction (row-locked on PostgreSQL), so a rolled-back step gives its number back unused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import legal_time
+from engine.store.licensing_tables import NumberSequence
+
+
+def next_value(session: Session, series: str) -> int:
+    query = select(NumberSequence).where(NumberSequence.name == series)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        row = NumberSequence(name=series, value=0)
+        session.add(row)
+    row.value += 1
+    session.flush()
+    return row.value
+
+
+def application_number(session: Session, at: datetime) -> str:
+    year = legal_time.to_local(at).year
+    return f"KZ-DM-{year}-{next_value(session, f'application-{year}'):06d}"
+
+
+def licence_number(session: Session, at: datetime, subtype: str) -> str:
+    year = legal_time.to_local(at).year
+    kind = "01" if subtype == "I" else "02"
+    return f"DM{kind}-{year}-{next_value(session, f'licence-{year}'):06d}"
+
+
+def document_number(session: Session, at: datetime, kind: str) -> str:
+    year = legal_time.to_local(at).year
+    prefix = {"receipt": "RC", "preliminary_decision": "PD", "hearing_notice": "HN", "refusal": "RF",
+              "not_considered": "NC", "complaint_decision": "CD", "suspension_decision": "SD",
+              "restoration_decision": "RD", "revocation_decision": "VD"}.get(kind, "DC")
+    return f"{prefix}-{year}-{next_value(session, f'doc-{prefix}-{year}'):06d}"

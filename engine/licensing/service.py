@@ -1,0 +1,353 @@
+"""Use cases of the portal and the register: files, applications, documents, licences, pool notices."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+import forms
+from engine import audit, legal_time
+from engine.bootstrap import Wiring
+from engine.clock import Clock
+from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from engine.licensing import numbers, register
+from engine.licensing.documents import DocumentIssuer, ensure_keys
+from engine.licensing.gateway_store import DbSeedStore, seed
+from engine.runtime.step import Ports
+from engine.store.licensing_tables import (
+    Application,
+    CabinetNotice,
+    Document,
+    Licence,
+    PoolNotice,
+    StoredFile,
+)
+from engine.store.tables import ProcessInstance, Timer
+from engine.transactions import reading, transaction
+
+PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue"}
+STAFF_ROLES = ("officer", "head", "signer", "auditor", "admin")
+
+
+def build_licensing(*, clock: Clock, keys_dir: Path) -> tuple[LicensingService, Ports]:
+    issuer = DocumentIssuer(keys_dir)
+    ensure_keys(keys_dir, clock.now())
+    from engine.licensing.operations import on_term_breach
+
+    ports = Ports({"documents": issuer, "seed_store": DbSeedStore, "on_term_breach": on_term_breach})
+    return LicensingService(clock=clock, issuer=issuer), ports
+
+
+def _problems(errors: list[Any]) -> list[FieldProblem]:
+    return [FieldProblem(e.field, e.message) for e in errors]
+
+
+class LicensingService:
+    def __init__(self, *, clock: Clock, issuer: DocumentIssuer) -> None:
+        self.clock = clock
+        self.issuer = issuer
+        self.wiring: Wiring | None = None
+
+    def bind(self, wiring: Wiring) -> None:
+        self.wiring = wiring
+
+    @property
+    def _sf(self):  # type: ignore[no-untyped-def]
+        assert self.wiring is not None
+        return self.wiring.engine.session_factory
+
+    # -- files ----------------------------------------------------------------------------------------------
+
+    def store_file(self, *, owner: str, name: str, content: bytes, declared_type: str | None) -> dict[str, Any]:
+        if not content:
+            raise InvalidInput("the file is empty", field="file")
+        if len(content) > forms.MAX_UPLOAD_BYTES:
+            raise InvalidInput(f"the file is larger than {forms.MAX_UPLOAD_BYTES // (1024 * 1024)} MB", field="file")
+        media_type = forms.sniff_media_type(content)
+        if media_type is None:
+            raise InvalidInput("only PDF, PNG and JPEG files are accepted (checked by content)", field="file")
+        file_id = str(uuid.uuid4())
+        with transaction(self._sf) as session:
+            session.add(StoredFile(id=file_id, owner=owner, name=name[:300] or "file", media_type=media_type,
+                                   size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
+                                   uploaded_at=self.clock.now()))
+        return {"id": file_id, "media_type": media_type, "size": len(content),
+                "declared_type_matches": declared_type in (None, "", media_type)}
+
+    def get_file(self, file_id: str, *, user: Any) -> StoredFile:
+        with reading(self._sf) as session:
+            row = session.get(StoredFile, file_id)
+            if row is None or (not user.has(*STAFF_ROLES) and row.owner != user.username):
+                raise NotFound(f"file {file_id} does not exist")
+            session.expunge(row)
+            return row
+
+    # -- applications ----------------------------------------------------------------------------------------
+
+    def submit(self, body: Any, *, idempotency_key: str, portal_user: str) -> tuple[dict[str, Any], bool]:
+        """Validate, register and start the procedure; returns (application, created)."""
+        if not idempotency_key or len(idempotency_key) > 200:
+            raise InvalidInput("the Idempotency-Key header is required (at most 200 characters)",
+                               field="Idempotency-Key")
+        if not isinstance(body, dict):
+            raise InvalidInput("the body must be a JSON object", field="")
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        existing = self._by_idempotency(portal_user, idempotency_key)
+        if existing is not None:
+            if existing[1] != digest:
+                raise Conflict("this Idempotency-Key was used with a different body")
+            return self.get_application(existing[0]), False
+        now = self.clock.now()
+        problems = _problems(forms.validate_application(body, submitted_on=legal_time.to_local(now).date()))
+        if problems:
+            raise InvalidInput(problems)
+        procedure = body["procedure"]
+        with transaction(self._sf) as session:
+            problems = self._check_references(session, body, portal_user)
+            if problems:
+                raise InvalidInput(problems)
+            licence = None
+            if procedure == "reissue":
+                licence = self._reissue_target(session, body)
+            app = Application(
+                id=str(uuid.uuid4()), number=numbers.application_number(session, now), procedure=procedure,
+                subtype=body.get("subtype") or (licence.subtype if licence else None),
+                bin_iin=body["applicant"]["bin_iin"], applicant_name=body["applicant"]["name"],
+                licence_number=body.get("licence_number"), body=body, portal_user=portal_user,
+                idempotency_key=idempotency_key, body_sha256=digest, submitted_at=now, status="submitted",
+            )
+            session.add(app)
+            session.flush()
+            assert self.wiring is not None
+            data = {"application": body, "application_id": app.id, "application_number": app.number,
+                    "subtype": app.subtype, "submitted_at": legal_time.iso(now)}
+            if licence is not None:
+                data["licence_number"] = licence.number
+            instance = self.wiring.engine.runtime.start(session, PROCESS_OF[procedure], data, actor=portal_user,
+                                                        business_key=app.id)
+            app.instance_id = instance.id
+            audit.append(session, at=now, actor=portal_user, kind="application_submitted", instance_id=instance.id,
+                         clause="R4", data={"application_id": app.id, "number": app.number,
+                                            "procedure": procedure, "idempotency_key": idempotency_key})
+            app_id = app.id
+        return self.get_application(app_id), True
+
+    def _by_idempotency(self, portal_user: str, key: str) -> tuple[str, str] | None:
+        with reading(self._sf) as session:
+            row = session.execute(select(Application.id, Application.body_sha256).where(
+                Application.portal_user == portal_user, Application.idempotency_key == key)).first()
+            return (row[0], row[1]) if row else None
+
+    def _check_references(self, session: Any, body: dict[str, Any], portal_user: str) -> list[FieldProblem]:
+        problems = []
+        for path, file_id in _file_refs(body):
+            row = session.get(StoredFile, file_id) if isinstance(file_id, str) else None
+            if row is None or row.owner != portal_user:
+                problems.append(FieldProblem(path, f"unknown file id '{file_id}': upload it with POST /api/v1/files"))
+        return problems
+
+    def _reissue_target(self, session: Any, body: dict[str, Any]) -> Licence:
+        number = body.get("licence_number")
+        licence = session.get(Licence, number)
+        if licence is None:
+            raise InvalidInput(f"unknown licence '{number}'", field="licence_number")
+        state = register.current_state(session, licence.number, self.clock.now())
+        status = register.status_at(state, self.clock.now()) if state else "unknown"
+        if status == "revoked":
+            raise InvalidInput(f"licence {number} was revoked (LPN.45): it cannot be reissued", field="licence_number")
+        if status == "replaced":
+            raise InvalidInput(f"licence {number} was already reissued as {licence.replaced_by}",
+                               field="licence_number")
+        if licence.holder_bin_iin != body["applicant"]["bin_iin"] and "reorganization" not in body.get("grounds", []):
+            raise InvalidInput("the applicant is not the holder of this licence", field="applicant.bin_iin")
+        subtype_only = {"dc_relocation", "power_source_change"} & set(body.get("grounds", []))
+        if subtype_only and licence.subtype != "I":
+            raise InvalidInput(f"grounds {', '.join(sorted(subtype_only))} apply to subtype I licences only "
+                               f"(licence {number} is subtype {licence.subtype})", field="grounds")
+        return licence
+
+    def get_application(self, app_id: str, *, user: Any = None) -> dict[str, Any]:
+        with reading(self._sf) as session:
+            app = session.get(Application, app_id)
+            if app is None or (user is not None and user.has("portal") and not user.has(*STAFF_ROLES)
+                               and app.portal_user != user.username):
+                raise NotFound(f"application {app_id} does not exist")
+            instance = session.get(ProcessInstance, app.instance_id) if app.instance_id else None
+            timers = list(session.scalars(select(Timer).where(Timer.instance_id == app.instance_id)
+                                          .order_by(Timer.due_at, Timer.id))) if app.instance_id else []
+            notices = session.scalars(select(CabinetNotice).where(CabinetNotice.application_id == app.id)
+                                      .order_by(CabinetNotice.id))
+            seen: set[tuple[str, str]] = set()
+            deadlines = []
+            for t in timers:
+                if t.clause and (t.clause, t.name) not in seen and (t.attached_to is None or t.clause != ""):
+                    seen.add((t.clause, t.name))
+                    deadlines.append({"name": t.name, "clause": t.clause, "due_at": legal_time.iso(t.due_at),
+                                      "element": t.element, "met": _term_met(t), "fired_at": _iso(t.fired_at)})
+            return {
+                "id": app.id, "number": app.number, "procedure": app.procedure, "subtype": app.subtype,
+                "status": _status(app, instance), "submitted_at": legal_time.iso(app.submitted_at),
+                "registered_at": _iso(app.registered_at), "expected_result_at": _iso(app.expected_result_at),
+                "deadlines": deadlines, "outcome": app.outcome, "licence_number": app.licence_number
+                if app.outcome in ("issued", "reissued") or app.procedure == "reissue" else None,
+                "decided_at": _iso(app.decided_at),
+                "notices": [{"at": legal_time.iso(n.at), "kind": n.kind, "text_kk": n.text_kk,
+                             "text_ru": n.text_ru, "text_en": n.text_en} for n in notices],
+                "instance_id": app.instance_id,
+                "applicant": {"bin_iin": app.bin_iin, "name": app.applicant_name},
+            }
+
+    def application_body(self, app_id: str) -> dict[str, Any]:
+        with reading(self._sf) as session:
+            app = session.get(Application, app_id)
+            if app is None:
+                raise NotFound(f"application {app_id} does not exist")
+            return dict(app.body)
+
+    # -- documents ------------------------------------------------------------------------------------------------
+
+    def documents(self, app_id: str, *, user: Any) -> list[dict[str, Any]]:
+        self.get_application(app_id, user=user)
+        with reading(self._sf) as session:
+            rows = session.scalars(select(Document).where(Document.application_id == app_id)
+                                   .order_by(Document.signed_at, Document.kind, Document.lang))
+            return [_doc(r) for r in rows]
+
+    def document(self, doc_id: str, *, user: Any) -> Document:
+        with reading(self._sf) as session:
+            row = session.get(Document, doc_id)
+            if row is None:
+                raise NotFound(f"document {doc_id} does not exist")
+            if row.application_id:
+                self.get_application(row.application_id, user=user)
+            session.expunge(row)
+            return row
+
+    def verify_document(self, doc_id: str, *, user: Any) -> dict[str, Any]:
+        row = self.document(doc_id, user=user)
+        result = self.issuer.verify(row.signed_xml)
+        return {"valid": result["valid"], "signer": result["signer"], "signed_at": result["signed_at"],
+                "number": row.number, "kind": row.kind, "lang": row.lang, "reason": result["reason"],
+                "pdf_sha256_matches": hashlib.sha256(row.pdf).hexdigest() == row.pdf_sha256}
+
+    # -- register --------------------------------------------------------------------------------------------------
+
+    def licence(self, number: str, *, at: datetime | None = None) -> dict[str, Any]:
+        with reading(self._sf) as session:
+            return register.as_of(session, number, at or self.clock.now())
+
+    def pool_notice(self, number: str, body: Any, *, user: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise InvalidInput("the body must be a JSON object")
+        problems = []
+        changed_at = _parse_moment(body.get("changed_at"), "changed_at", problems)
+        pool = body.get("pool")
+        if not isinstance(pool, dict) or not isinstance(pool.get("name"), str) or not pool.get("name").strip():
+            problems.append(FieldProblem("pool.name", "the pool's name is required"))
+        if problems:
+            raise InvalidInput(problems)
+        assert changed_at is not None
+        now = self.clock.now()
+        if changed_at > now:
+            raise InvalidInput("the change cannot be in the future", field="changed_at")
+        due = legal_time.add_working_days(changed_at, 2)
+        late = now > due
+        with transaction(self._sf) as session:
+            licence = session.get(Licence, number)
+            if licence is None:
+                raise NotFound(f"licence {number} does not exist")
+            app = session.get(Application, licence.application_id) if licence.application_id else None
+            if user.has("portal") and not user.has(*STAFF_ROLES) and app is not None and \
+                    app.portal_user != user.username:
+                raise NotFound(f"licence {number} does not exist")
+            session.add(PoolNotice(licence_number=number, changed_at=changed_at, received_at=now, due_at=due,
+                                   late=late, pool=pool, submitted_by=user.username))
+            register.change(session, number, status=register.current_state(session, number).status,  # type: ignore[union-attr]
+                            at=now, reason="pool information changed (R16)" + (" — late notice" if late else ""),
+                            until=register.current_state(session, number).status_until,  # type: ignore[union-attr]
+                            snapshot_update={"pool": pool})
+            audit.append(session, at=now, actor=user.username, kind="pool_notice", clause="R16",
+                         data={"licence": number, "changed_at": legal_time.iso(changed_at),
+                               "due_at": legal_time.iso(due), "late": late, "pool": pool})
+            session.add(CabinetNotice(application_id=None, licence_number=number, bin_iin=licence.holder_bin_iin,
+                                      at=now, kind="pool_notice_received",
+                                      text_kk=f"Пул туралы хабарлама қабылданды (лицензия № {number})"
+                                              + (" — мерзімі өткен" if late else ""),
+                                      text_ru=f"Уведомление об изменении пула принято (лицензия № {number})"
+                                              + (" — с нарушением срока" if late else ""),
+                                      text_en=f"Pool change notice received (licence {number})"
+                                              + (" — late" if late else "")))
+        return {"due_at": legal_time.iso(due), "late": late, "received_at": legal_time.iso(now),
+                "licence_number": number}
+
+    def seed_gateway(self, registry: str, bin_iin: str, body: Any) -> dict[str, Any]:
+        with transaction(self._sf) as session:
+            return seed(session, registry, bin_iin, body, now=self.clock.now())
+
+
+def _file_refs(body: dict[str, Any]) -> list[tuple[str, Any]]:
+    refs: list[tuple[str, Any]] = []
+    q = body.get("qualification") or {}
+    if isinstance(q, dict):
+        for key in ("data_center_document", "metering_document", "grid_connection_document"):
+            if q.get(key) is not None:
+                refs.append((f"qualification.{key}", q[key]))
+        pool = q.get("pool")
+        if isinstance(pool, dict) and pool.get("document") is not None:
+            refs.append(("qualification.pool.document", pool["document"]))
+    for i, doc in enumerate(body.get("documents") or []):
+        refs.append((f"documents.{i}", doc))
+    return refs
+
+
+def _parse_moment(value: Any, field: str, problems: list[FieldProblem]) -> datetime | None:
+    if not isinstance(value, str):
+        problems.append(FieldProblem(field, "an ISO-8601 moment with offset is required"))
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(FieldProblem(field, "not an ISO-8601 moment"))
+        return None
+    if moment.tzinfo is None:
+        problems.append(FieldProblem(field, "the moment needs a time zone offset"))
+        return None
+    return moment
+
+
+def _iso(value: datetime | None) -> str | None:
+    return legal_time.iso(value) if value else None
+
+
+def _term_met(timer: Timer) -> bool | None:
+    if timer.fired_at is not None:
+        return False
+    if timer.cancelled_at is not None:
+        return True
+    return None
+
+
+def _status(app: Application, instance: ProcessInstance | None) -> str:
+    if app.outcome:
+        return "completed"
+    if instance is None:
+        return app.status
+    if instance.status != "running":
+        return instance.status
+    return app.status
+
+
+def _doc(row: Document) -> dict[str, Any]:
+    return {"id": row.id, "kind": row.kind, "lang": row.lang, "number": row.number, "media_type": row.media_type,
+            "signed_at": legal_time.iso(row.signed_at), "signer": row.signer, "licence_number": row.licence_number}
+
+
+def forbid_unless(user: Any, *roles: str) -> None:
+    if not user.has(*roles):
+        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")

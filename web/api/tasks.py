@@ -1,0 +1,105 @@
+"""Officer and signer tasks (CONTRACT.md §2 Officer tasks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import request
+
+import forms
+from engine.errors import InvalidInput
+from engine.queries import TaskFilter
+from engine.views import TaskView
+from web.api import int_arg, json_body, moment_arg
+from web.auth import requires, user
+from web.services import services
+
+bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", tag="Tasks")
+
+STAFF = ("officer", "signer", "head")
+
+
+def task_json(view: TaskView) -> dict[str, Any]:
+    d = view.as_dict()
+    d["form_key"] = view.form_key
+    d["form"] = forms.load(view.form_key) if forms.exists(view.form_key) else {}
+    d.pop("data", None)
+    d.pop("draft", None)
+    return d
+
+
+@bp.get("")
+@bp.doc(summary="Open tasks visible to the caller (its roles' lanes: unclaimed and its own)")
+@requires(*STAFF, "admin")
+def list_tasks() -> Any:
+    me = user()
+    roles = set(me.roles) | ({"officer"} if me.has("head") else set())
+    if me.has("admin"):
+        roles |= {"officer", "signer", "head"}
+    box = request.args.get("box", "all")
+    if box not in ("all", "mine", "queue"):
+        raise InvalidInput("must be all, mine or queue", field="box")
+    f = TaskFilter(roles=roles, user=None if me.has("head", "admin") else me.username, box=box,
+                   application_id=request.args.get("application") or None,
+                   process_key=request.args.get("procedure") or None, subtype=request.args.get("subtype") or None,
+                   applicant=request.args.get("applicant") or None, bin_iin=request.args.get("bin_iin") or None,
+                   due_before=moment_arg("due_before"))
+    views, total = services().engine.list_tasks(f, offset=int_arg("offset", 0, maximum=10**7),
+                                                limit=int_arg("limit", 100, minimum=1, maximum=500))
+    return [task_json(v) for v in views], 200, {"X-Total-Count": str(total)}
+
+
+@bp.get("/<task_id>")
+@bp.doc(summary="One task with its form")
+@requires(*STAFF, "admin", "auditor")
+def get_task(task_id: str) -> Any:
+    view = services().engine.get_task(task_id)
+    d = task_json(view)
+    d["data"], d["draft"] = view.data, view.draft
+    return d
+
+
+@bp.post("/<task_id>/complete")
+@bp.doc(summary="Complete a task with the form's data: 422 bad data, 409 no longer open, 403 not your lane")
+@requires(*STAFF)
+def complete(task_id: str) -> Any:
+    body = json_body()
+    if not isinstance(body, dict) or "data" not in body:
+        raise InvalidInput("the body must be {\"data\": {...}}", field="data")
+    me = user()
+    instance = services().engine.complete_task(task_id, body["data"], actor=me.username, roles=me.roles)
+    return {"task_id": task_id, "instance_id": instance.id, "status": instance.status,
+            "active": instance.active, "outcome": instance.outcome}
+
+
+@bp.post("/<task_id>/claim")
+@bp.doc(summary="Claim a task (a head of unit may pass 'assignee' to assign it)")
+@requires(*STAFF)
+def claim(task_id: str) -> Any:
+    body = request.get_json(silent=True) or {}
+    me = user()
+    assignee = body.get("assignee") if isinstance(body, dict) else None
+    if assignee is not None:
+        services().accounts.by_username(str(assignee))
+    return task_json(services().engine.claim_task(task_id, actor=me.username, roles=me.roles,
+                                                  assignee=assignee))
+
+
+@bp.post("/<task_id>/unclaim")
+@bp.doc(summary="Give a claimed task back to the queue")
+@requires(*STAFF)
+def unclaim(task_id: str) -> Any:
+    me = user()
+    return task_json(services().engine.claim_task(task_id, actor=me.username, roles=me.roles, release=True))
+
+
+@bp.put("/<task_id>/draft")
+@bp.doc(summary="Save a draft of the task's form")
+@requires(*STAFF)
+def save_draft(task_id: str) -> Any:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object")
+    services().engine.save_draft(task_id, body.get("data", body), actor=user().username)
+    return {"saved": True}

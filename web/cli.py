@@ -1,0 +1,211 @@
+"""The ``licensing`` command (CONTRACT.md §1)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+@click.group(help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _overrides(database_url: str | None, clock: str | None = None, demo: bool = False) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if database_url:
+        overrides["DATABASE_URL"] = database_url
+    if clock:
+        overrides["CLOCK"] = clock
+    if demo:
+        overrides["DEMO"] = True
+    return overrides
+
+
+def _ensure_var(database_url: str | None) -> None:
+    from web.config import DEFAULTS, ROOT
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    if database_url is None and DEFAULTS["DATABASE_URL"].startswith("sqlite:///"):
+        Path(DEFAULTS["DATABASE_URL"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+
+@main.command(help="Run the web app (UI + API) and the timer scheduler in one process.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--database-url", default=None, help="SQLAlchemy URL (default: SQLite under ./var/)")
+@click.option("--clock", type=click.Choice(["real", "simulated"]), default="real", show_default=True)
+@click.option("--demo", is_flag=True, help="Seed demo users whose password equals the user name")
+def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool) -> None:
+    _ensure_var(database_url)
+    from web import create_app
+
+    overrides = _overrides(database_url, clock, demo)
+    overrides["RUN_SCHEDULER"] = True
+    app = create_app(overrides)
+    if demo:
+        click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, portal — "
+                    "password = user name. Never use this in production. ***", fg="red", bold=True, err=True)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command(help="Run only the timer scheduler (for deployments with several processes).")
+@click.option("--database-url", default=None)
+def scheduler(database_url: str | None) -> None:
+    _ensure_var(database_url)
+    from web import create_app
+    from web.scheduler import run_blocking
+
+    app = create_app(_overrides(database_url))
+    run_blocking(app.extensions["licensing"].engine, app.config["SCHEDULER_POLL_SECONDS"])
+
+
+@main.group(help="Schema migrations.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Apply schema migrations.")
+@click.option("--database-url", default=None)
+def db_upgrade(database_url: str | None) -> None:
+    _ensure_var(database_url)
+    from web import create_app
+
+    create_app(_overrides(database_url))
+    click.echo("database is up to date")
+
+
+@main.group(help="Kazakhstan's working-day calendar (SPEC §8).")
+def calendar() -> None:
+    pass
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 moment") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"'{value}' has no time zone offset (e.g. +05:00)")
+    return moment
+
+
+@calendar.command("deadline", help="The registration moment (R5) and the end of the N-th working day after it.")
+@click.option("--from", "from_", required=True, help="ISO-8601 moment with offset")
+@click.option("--working-days", default=0, show_default=True, type=click.IntRange(min=0, max=3650))
+def deadline(from_: str, working_days: int) -> None:
+    from engine import legal_time
+
+    moment = _moment(from_)
+    registered = legal_time.registration_moment(moment)
+    result = {"from": legal_time.iso(moment), "registered_at": legal_time.iso(registered),
+              "deadline": legal_time.iso(legal_time.add_working_days(registered, working_days))}
+    click.echo(json.dumps(result))
+
+
+@calendar.command("working-days", help="The working days in the range, one ISO date a line.")
+@click.argument("from_date")
+@click.argument("to_date")
+def working_days(from_date: str, to_date: str) -> None:
+    from engine import legal_time
+
+    try:
+        start, end = date.fromisoformat(from_date), date.fromisoformat(to_date)
+    except ValueError as exc:
+        raise click.BadParameter(f"dates must be YYYY-MM-DD: {exc}") from None
+    if (end - start).days > 366 * 20:
+        raise click.BadParameter("the range is longer than 20 years")
+    for day in legal_time.working_days(start, end):
+        click.echo(day.isoformat())
+
+
+@main.group(help="Validate and deploy BPMN diagrams.")
+def processes() -> None:
+    pass
+
+
+def _offline_engine() -> Any:
+    from engine.bootstrap import build_engine, make_db_engine
+    from engine.clock import SystemClock
+
+    return build_engine(make_db_engine("sqlite://"), clock=SystemClock()).engine
+
+
+@processes.command("validate", help="Validate BPMN files; exit 1 with one error a line if any is invalid.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    engine = _offline_engine()
+    failed = False
+    for name in files:
+        path = Path(name)
+        if not path.exists():
+            click.echo(f"{name}: no such file", err=True)
+            failed = True
+            continue
+        for problem in engine.validate(path.read_bytes(), name):
+            failed = True
+            click.echo(f"{name}:{problem.line or 0}: {problem.message}" +
+                       (f" [{problem.element}]" if problem.element else ""))
+    if failed:
+        sys.exit(1)
+    click.echo(f"{len(files)} file(s) valid")
+
+
+@processes.command("deploy", help="Validate and deploy BPMN files as new versions.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--database-url", default=None)
+def deploy(files: tuple[str, ...], database_url: str | None) -> None:
+    _ensure_var(database_url)
+    from engine.errors import DefinitionInvalid
+    from web import create_app
+
+    app = create_app(_overrides(database_url))
+    engine = app.extensions["licensing"].engine
+    failed = False
+    for name in files:
+        path = Path(name)
+        if not path.exists():
+            click.echo(f"{name}: no such file", err=True)
+            failed = True
+            continue
+        try:
+            for view in engine.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="cli"):
+                state = "deployed" if view.created else "unchanged"
+                click.echo(f"{view.key} version {view.version} {state} ({view.sha256[:12]})")
+        except DefinitionInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{name}:{problem.line or 0}: {problem.message}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@processes.command("operations", help="List the registered service-task operations.")
+def operations() -> None:
+    from engine.operations import default_registry
+
+    for op in default_registry().describe():
+        click.echo(f"{op['name']}({', '.join(op['params'])}) — {op['description']}")
+
+
+@processes.command("coverage", help="Which BPMN elements implement each clause of the Rules; gaps listed.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def coverage(fmt: str) -> None:
+    from engine.licensing.coverage import coverage_report
+    from web.config import ROOT
+
+    report = coverage_report(ROOT / "processes")
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for row in report["clauses"]:
+        where = ", ".join(f"{e['process']}:{e['element']}" for e in row["elements"]) or f"GAP — {row['gap']}"
+        click.echo(f"{row['clause']:<10} {row['title'][:60]:<60} {where}")

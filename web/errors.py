@@ -1,0 +1,83 @@
+"""The one mapping from engine errors to HTTP answers: JSON ``{"errors": [...]}`` for every 4xx."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    Conflict,
+    DefinitionInvalid,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ProcessFailure,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, message: str, field: str = "") -> tuple[Any, int]:
+    return jsonify({"errors": [{"field": field, "message": message}]}), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(InvalidInput)
+    def _invalid(exc: InvalidInput) -> Any:
+        return jsonify({"errors": [p.as_dict() for p in exc.problems]}), 422
+
+    @app.errorhandler(DefinitionInvalid)
+    def _definition(exc: DefinitionInvalid) -> Any:
+        return jsonify({"errors": [
+            {"field": p.element or "", "line": p.line, "file": p.file, "message": p.message} for p in exc.problems
+        ]}), 422
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> Any:
+        return problem(404, str(exc))
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(exc: Forbidden) -> Any:
+        return problem(403, str(exc))
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc: Conflict) -> Any:
+        return problem(409, str(exc))
+
+    @app.errorhandler(ProcessFailure)
+    def _failure(exc: ProcessFailure) -> Any:
+        log.error("process failure on %s: %s", request.path, exc)
+        return problem(422, f"the process could not continue, nothing was changed: {exc}")
+
+    @app.errorhandler(Unavailable)
+    def _unavailable(exc: Unavailable) -> Any:
+        response = jsonify({"errors": [{"field": "", "message": str(exc)}]})
+        response.headers["Retry-After"] = "5"
+        return response, 503
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        if not _wants_json():
+            return exc
+        return problem(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
+        if isinstance(exc, (OperationalError, DBAPIError)):
+            log.warning("database unavailable: %s", exc)
+            response = jsonify({"errors": [{"field": "", "message": "the database is not reachable; try again"}]})
+            response.headers["Retry-After"] = "5"
+            return response, 503
+        log.exception("unexpected error on %s", request.path)
+        return problem(500, "internal error; it has been logged")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/metrics") or \
+        request.accept_mimetypes.best == "application/json"
