@@ -209,7 +209,8 @@ def schedule_hearing(call: OperationCall) -> dict[str, Any]:
     lawful = notice_at <= last_notice
     if not lawful:
         call.step.audit("term_risk", element=call.element, clause="R10.2",
-                        data={"notice_at": legal_time.iso(notice_at), "last_lawful_notice": legal_time.iso(last_notice)},
+                        data={"notice_at": legal_time.iso(notice_at),
+                              "last_lawful_notice": legal_time.iso(last_notice)},
                         actor="system")
     return {"notice_at": legal_time.iso(notice_at), "hearing_at": legal_time.iso(hearing_at),
             "hearing_due": legal_time.iso(latest), "term_end": legal_time.iso(term_end),

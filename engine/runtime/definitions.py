@@ -122,7 +122,8 @@ class DefinitionStore:
         return loaded
 
     def versions(self, session: Session) -> list[ProcessDefinition]:
-        return list(session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)))
+        query = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
+        return list(session.scalars(query))
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(ProcessDefinition)) or 0

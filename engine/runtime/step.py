@@ -186,7 +186,7 @@ def task_labels(data: dict[str, Any]) -> dict[str, Any]:
 
 def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
     """Write what the step changed into the relational rows, in the step's transaction."""
-    session, instance, now, info = step.session, step.instance, step.now, step.definition.info
+    instance, now, info = step.instance, step.now, step.definition.info
     newly = sorted(
         (t for t in workflow.get_tasks(state=TaskState.COMPLETED)
          if t.id not in completed_before and t.task_spec.bpmn_id),
