@@ -1,0 +1,7 @@
+"""WSGI entry point for gunicorn: ``gunicorn web.wsgi:app`` (settings from LICENSING_* variables)."""
+
+from __future__ import annotations
+
+from web import create_app
+
+app = create_app()
