@@ -1,1 +1,50 @@
-"""forms."""
+"""Forms: the JSON Schemas of the officers' task forms and of the portal's applications, with kk/ru/en
+labels, and the validation of data against them (field errors on dotted paths, never exceptions).
+
+A leaf package: it imports neither ``engine`` nor ``web`` nor Flask.
+"""
+
+from __future__ import annotations
+
+from forms.application import FORM_OF_PROCEDURE, file_ids, file_refs, validate_application
+from forms.errors import FieldError, UnknownForm
+from forms.files import ALLOWED_MEDIA_TYPES, MAX_UPLOAD_BYTES, sniff_media_type
+from forms.identifiers import bin_iin_problem, check_digit, has_valid_check_digit, normalize_phone
+from forms.registry import (
+    LANGUAGES,
+    decision_values,
+    enum_labels,
+    exists,
+    field_label,
+    form_keys,
+    form_label,
+    labels,
+    load,
+)
+from forms.validation import validate
+
+__all__ = [
+    "ALLOWED_MEDIA_TYPES",
+    "FORM_OF_PROCEDURE",
+    "LANGUAGES",
+    "MAX_UPLOAD_BYTES",
+    "FieldError",
+    "UnknownForm",
+    "bin_iin_problem",
+    "check_digit",
+    "decision_values",
+    "enum_labels",
+    "exists",
+    "field_label",
+    "file_ids",
+    "file_refs",
+    "form_keys",
+    "form_label",
+    "has_valid_check_digit",
+    "labels",
+    "load",
+    "normalize_phone",
+    "sniff_media_type",
+    "validate",
+    "validate_application",
+]

@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+import forms
 from engine import legal_time
 from engine.errors import ProcessFailure
 from engine.licensing import notices, numbers
 from engine.licensing import register as licence_register
 from engine.operations import OperationCall, OperationRegistry
-from engine.store.licensing_tables import Application, CabinetNotice, Licence, StoredFile
+from engine.store.licensing_tables import Application, CabinetNotice, Licence
+from engine.store.tables import StoredFile
 
 ISSUE_TERM_DAYS = 15  # A3.4
 REISSUE_TERM_DAYS = 2  # A3.4 reads "2 (үш)"; R15 says two: the system uses 2 (see coverage report)
@@ -165,23 +167,13 @@ def check_completeness(call: OperationCall) -> dict[str, Any]:
     from engine.checks import completeness
 
     app = _app(call)
-    ids = [v for v in _file_ids(app.body)]
+    ids = forms.file_ids(app.body)
     files = {r.id: {"media_type": r.media_type, "size": r.size}
              for r in call.step.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))} if ids else {}
     registered_on = legal_time.to_local(_registered_at(app)).date()
     if app.procedure == "reissue":
         return completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files)
     return completeness.check_completeness(app.body, registered_on=registered_on, files=files)
-
-
-def _file_ids(body: dict[str, Any]) -> list[str]:
-    q = body.get("qualification") or {}
-    ids = [q.get(k) for k in ("data_center_document", "metering_document", "grid_connection_document")]
-    pool = q.get("pool") if isinstance(q, dict) else None
-    if isinstance(pool, dict):
-        ids.append(pool.get("document"))
-    ids += list(body.get("documents") or [])
-    return [i for i in ids if isinstance(i, str)]
 
 
 def schedule_hearing(call: OperationCall) -> dict[str, Any]:

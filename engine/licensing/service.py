@@ -26,9 +26,8 @@ from engine.store.licensing_tables import (
     Document,
     Licence,
     PoolNotice,
-    StoredFile,
 )
-from engine.store.tables import ProcessInstance, Timer
+from engine.store.tables import ProcessInstance, StoredFile, Timer
 from engine.transactions import reading, transaction
 
 PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue"}
@@ -146,7 +145,7 @@ class LicensingService:
 
     def _check_references(self, session: Any, body: dict[str, Any], portal_user: str) -> list[FieldProblem]:
         problems = []
-        for path, file_id in _file_refs(body):
+        for path, file_id in forms.file_refs(body):
             row = session.get(StoredFile, file_id) if isinstance(file_id, str) else None
             if row is None or row.owner != portal_user:
                 problems.append(FieldProblem(path, f"unknown file id '{file_id}': upload it with POST /api/v1/files"))
@@ -245,10 +244,10 @@ class LicensingService:
     def pool_notice(self, number: str, body: Any, *, user: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise InvalidInput("the body must be a JSON object")
-        problems = []
+        problems: list[FieldProblem] = []
         changed_at = _parse_moment(body.get("changed_at"), "changed_at", problems)
         pool = body.get("pool")
-        if not isinstance(pool, dict) or not isinstance(pool.get("name"), str) or not pool.get("name").strip():
+        if not isinstance(pool, dict) or not isinstance(pool.get("name"), str) or not str(pool["name"]).strip():
             problems.append(FieldProblem("pool.name", "the pool's name is required"))
         if problems:
             raise InvalidInput(problems)
@@ -289,21 +288,6 @@ class LicensingService:
     def seed_gateway(self, registry: str, bin_iin: str, body: Any) -> dict[str, Any]:
         with transaction(self._sf) as session:
             return seed(session, registry, bin_iin, body, now=self.clock.now())
-
-
-def _file_refs(body: dict[str, Any]) -> list[tuple[str, Any]]:
-    refs: list[tuple[str, Any]] = []
-    q = body.get("qualification") or {}
-    if isinstance(q, dict):
-        for key in ("data_center_document", "metering_document", "grid_connection_document"):
-            if q.get(key) is not None:
-                refs.append((f"qualification.{key}", q[key]))
-        pool = q.get("pool")
-        if isinstance(pool, dict) and pool.get("document") is not None:
-            refs.append(("qualification.pool.document", pool["document"]))
-    for i, doc in enumerate(body.get("documents") or []):
-        refs.append((f"documents.{i}", doc))
-    return refs
 
 
 def _parse_moment(value: Any, field: str, problems: list[FieldProblem]) -> datetime | None:

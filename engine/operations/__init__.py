@@ -8,7 +8,7 @@ engine uses is built by :func:`default_registry`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +52,11 @@ class OperationRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self.operations
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self.operations)
+
+    def __len__(self) -> int:
+        return len(self.operations)
 
     def get(self, name: str) -> Operation | None:
         return self.operations.get(name)

@@ -105,10 +105,11 @@ class Step:
         for row in rows:
             row.overdue = True
             marked.append(row.id)
+            due = legal_time.iso(row.due_at) if row.due_at else "—"
             text = {
-                "en": f"Task '{row.name}' is overdue (term {row.clause}, due {legal_time.iso(row.due_at)})",
-                "ru": f"Просрочена задача «{row.name}» (срок по {row.clause}, до {legal_time.iso(row.due_at)})",
-                "kk": f"«{row.name}» тапсырмасының мерзімі өтті ({row.clause}, {legal_time.iso(row.due_at)} дейін)",
+                "en": f"Task '{row.name}' is overdue (term {row.clause}, due {due})",
+                "ru": f"Просрочена задача «{row.name}» (срок по {row.clause}, до {due})",
+                "kk": f"«{row.name}» тапсырмасының мерзімі өтті ({row.clause}, {due} дейін)",
             }
             self.notify_staff("role:head", "overdue", text, task_id=row.id)
             if row.claimed_by:
@@ -174,8 +175,8 @@ def completed_ids(workflow: Any) -> set[UUID]:
 
 
 def task_labels(data: dict[str, Any]) -> dict[str, Any]:
-    application = data.get("application") if isinstance(data.get("application"), dict) else {}
-    applicant = application.get("applicant") if isinstance(application.get("applicant"), dict) else {}
+    application: dict[str, Any] = data["application"] if isinstance(data.get("application"), dict) else {}
+    applicant: dict[str, Any] = application["applicant"] if isinstance(application.get("applicant"), dict) else {}
     return {
         "application_id": data.get("application_id"),
         "applicant_name": (applicant.get("name") or data.get("applicant_name") or None),

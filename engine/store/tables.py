@@ -44,7 +44,7 @@ class ProcessDefinition(Base):
     """One immutable deployed version of a BPMN process."""
 
     __tablename__ = "process_definition"
-    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "sha256"))
+    __table_args__ = (UniqueConstraint("key", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), index=True)

@@ -1,19 +1,19 @@
 """initial schema
 
-Revision ID: dc363f2eda05
+Revision ID: 71c779f723ef
 Revises: 
-Create Date: 2026-11-24 19:25:34.768292
+Create Date: 2026-11-24 19:41:54.376784
 
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
 from sqlalchemy import Text
-from sqlalchemy.dialects import postgresql
 
 import engine.store.types
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'dc363f2eda05'
+revision = '71c779f723ef'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -187,7 +187,6 @@ def upgrade():
     sa.Column('bpmn_xml', sa.Text(), nullable=False),
     sa.Column('spec_json', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_definition')),
-    sa.UniqueConstraint('key', 'sha256', name=op.f('uq_process_definition_key')),
     sa.UniqueConstraint('key', 'version', name=op.f('uq_process_definition_key'))
     )
     with op.batch_alter_table('process_definition', schema=None) as batch_op:

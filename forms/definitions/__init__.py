@@ -1,0 +1,1 @@
+"""JSON Schema files of the forms (package data: one ``<key>.schema.json`` per form)."""
