@@ -34,9 +34,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     with app.app_context():
         prepare_database(app)
 
+    from web import observability
     from web.api import register_blueprints
     from web.health import bp as health_bp
 
+    observability.init(app)
     app.register_blueprint(health_bp)
     register_blueprints(app)
     from web.openapi import register as register_openapi

@@ -31,7 +31,7 @@ def register_operations(registry: OperationRegistry) -> None:
     ops = [
         ("register_application", register_application, (), "R5, R6, A3.8.2",
          "Register the application (after-hours rule), send the receipt with the expected result date"),
-        ("check_business_registry", check_business_registry, (), "A3.9.2",
+        ("check_business_registry", check_business_registry, (), "A3.9",
          "Ask the e-government gateway whether the applicant is registered as submitted"),
         ("check_bans", check_bans, (), "A3.10.4, A3.10.5", "Court and bailiff bans in force at registration"),
         ("check_fee", check_fee, (), "A3.7, A3.10.2", "Licence (or reissue) fee paid through the gateway"),
@@ -160,7 +160,7 @@ def check_fee(call: OperationCall) -> dict[str, Any]:
     app = _app(call)
     subtype = app.subtype or "I"
     return check(procedure=app.procedure, subtype=subtype, registered_at=_registered_at(app),
-                 payments=_gateway(call).payments(app.bin_iin))
+                 payments=_gateway(call).payments(app.bin_iin), as_of=call.step.now)
 
 
 def check_completeness(call: OperationCall) -> dict[str, Any]:
@@ -172,7 +172,8 @@ def check_completeness(call: OperationCall) -> dict[str, Any]:
              for r in call.step.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))} if ids else {}
     registered_on = legal_time.to_local(_registered_at(app)).date()
     if app.procedure == "reissue":
-        return completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files)
+        return completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files,
+                                                      subtype=app.subtype)
     return completeness.check_completeness(app.body, registered_on=registered_on, files=files)
 
 
