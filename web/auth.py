@@ -42,6 +42,7 @@ def requires(*roles: str) -> Callable[[F], F]:
                 return problem(403, f"this needs one of the roles: {', '.join(roles)}")
             return view(*args, **kwargs)
 
+        wrapper.required_roles = roles  # type: ignore[attr-defined]  # read by the authorization matrix test
         return wrapper  # type: ignore[return-value]
 
     return decorator

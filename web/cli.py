@@ -14,7 +14,16 @@ import click
 
 @click.group(help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import os
+
+    if os.environ.get("LICENSING_LOG_FORMAT", "text") == "json":
+        from web.observability import JsonFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _overrides(database_url: str | None, clock: str | None = None, demo: bool = False) -> dict[str, Any]:
