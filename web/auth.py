@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import current_user as browser_user
 
 from engine.accounts import User
@@ -23,7 +23,7 @@ def current_user() -> User | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         user = services().accounts.resolve_token(header[7:].strip())
-    elif browser_user and browser_user.is_authenticated:
+    elif hasattr(current_app, "login_manager") and browser_user.is_authenticated:
         user = browser_user.user
     g.user = user
     return user
