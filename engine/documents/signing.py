@@ -109,8 +109,8 @@ def verify_document(signed_xml: bytes, *, trusted_cert_pem: bytes) -> VerifyResu
     from signxml import XMLVerifier
 
     try:
-        verified = XMLVerifier().verify(signed_xml, x509_cert=trusted_cert_pem,
-                                        parser=_parser()).signed_xml  # type: ignore[call-arg]
+        result: Any = XMLVerifier().verify(signed_xml, x509_cert=trusted_cert_pem.decode(), parser=_parser())
+        verified = result.signed_xml
     except Exception as exc:
         return VerifyResult(False, None, None, f"signature does not verify: {type(exc).__name__}: {exc}"[:300])
     return VerifyResult(True, verified.findtext("signedBy"), verified.findtext("signedAt"), None)

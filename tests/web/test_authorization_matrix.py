@@ -75,7 +75,8 @@ def test_a_portal_sees_only_its_own_applications(app, api):
     from tests.web.portal import issue_body
 
     api.set_clock("2025-06-05T10:00:00+05:00")
-    app.extensions["licensing"].accounts.create("portal2", "portal2", demo=True, full_name="Another portal", roles=["portal"])
+    accounts = app.extensions["licensing"].accounts
+    accounts.create("portal2", "portal2", demo=True, full_name="Another portal", roles=["portal"])
     r = api.submit(issue_body(api, "II"))
     app_id = r.get_json()["id"]
     assert api.get(f"/api/v1/applications/{app_id}", user="portal").status_code == 200
