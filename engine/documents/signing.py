@@ -40,7 +40,7 @@ class KeyFileSigner:
 
         root = etree.fromstring(xml, _parser())
         signed = XMLSigner(signature_algorithm="rsa-sha256", digest_algorithm="sha256").sign(
-            root, key=self.key_pem, cert=self.cert_pem)
+            root, key=self.key_pem, cert=self.cert_pem.decode())
         return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
 
 
