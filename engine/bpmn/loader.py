@@ -88,6 +88,9 @@ def parse(data: bytes | str, name: str) -> ParsedDiagram:
             DefinitionProblem(name, err.line, f"BPMN 2.0 schema: {err.message}") for err in schema.error_log
         ]
         raise DefinitionInvalid(problems[:50])
+    clashes = _id_clashes(root)
+    if clashes:
+        raise DefinitionInvalid([DefinitionProblem(name, line, message) for line, message in clashes])
     parser = SpiffBpmnParser()
     try:
         parser.add_bpmn_xml(root, filename=name)
@@ -110,6 +113,24 @@ def parse(data: bytes | str, name: str) -> ParsedDiagram:
         process_ids=process_ids,
         parser=parser,
     )
+
+
+def _id_clashes(root: Any) -> list[tuple[int, str]]:
+    """SpiffWorkflow resolves flow targets by id across namespaces, so an extension element (e.g. a service-task
+    operator) whose id equals a BPMN element's id breaks the diagram: refuse it with a clear message."""
+    bpmn_ids: dict[str, int] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str) and etree.QName(el).namespace == BPMN_NS and el.get("id"):
+            bpmn_ids.setdefault(el.get("id"), el.sourceline)
+    clashes = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).namespace == BPMN_NS:
+            continue
+        ident = el.get("id")
+        if ident in bpmn_ids and etree.QName(el).localname in ("serviceTaskOperator",):
+            clashes.append((el.sourceline, f"the operation '{ident}' has the same name as the element on line "
+                                           f"{bpmn_ids[ident]}; give the service task another id"))
+    return clashes
 
 
 def _int(value: Any) -> int | None:

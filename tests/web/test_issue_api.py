@@ -74,7 +74,8 @@ def test_unpaid_fee_goes_through_preliminary_decision_and_hearing_to_a_refusal(a
     api.set_clock(MORNING)
     app = submit(api, issue_body(api, "I"))
     instance = api.get(f"/api/v1/instances/{app['instance_id']}", user="auditor").get_json()
-    assert "check_fee" in instance["completed"]
+    [fee] = [e for e in instance["events"] if e["element"] == "check_fee_task"]
+    assert fee["data"]["result"]["paid"] is False and fee["data"]["result"]["ground"] == "A3.10.2"
     api.do(app["id"], "completeness_check", {"decision": "complete"})
     api.do(app["id"], "qualification_check", {"decision": "grounds_found", "grounds": ["A3.10.2"]})
     docs = api.get(f"/api/v1/applications/{app['id']}/documents", user="portal").get_json()
@@ -134,7 +135,7 @@ def test_an_officer_who_misses_the_deadline_gets_the_overdue_mark_and_the_audit_
     app = submit(api, issue_body(api, "II"))
     due = legal_time.add_working_days(MORNING, 2)
     result = api.set_clock(legal_time.iso(due.replace(second=1)))
-    assert [f["element"] for f in result["fired"]] == ["completeness_deadline"]
+    assert [f["element"] for f in result["fired"]] == ["completeness_check_deadline"]
     [task] = api.tasks(app["id"])
     assert task["overdue"] is True
     events = api.get(f"/api/v1/instances/{app['instance_id']}", user="auditor").get_json()["events"]
