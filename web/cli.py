@@ -216,5 +216,14 @@ def coverage(fmt: str) -> None:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     for row in report["clauses"]:
-        where = ", ".join(f"{e['process']}:{e['element']}" for e in row["elements"]) or f"GAP — {row['gap']}"
-        click.echo(f"{row['clause']:<10} {row['title'][:60]:<60} {where}")
+        if row["elements"]:
+            where = ", ".join(f"{e['process']}:{e['element']}" for e in row["elements"])
+        elif row["outside_diagrams"]:
+            where = f"(outside the diagrams) {row['gap']}"
+        else:
+            where = f"GAP — {row['gap']}"
+        click.echo(f"{row['clause']:<8} {row['title'][:58]:<58} {where}")
+    click.echo("")
+    click.echo(f"gaps: {', '.join(report['gaps']) or 'none'}")
+    for defect in report["defects"]:
+        click.echo(f"defect in the source text, {defect['clause']}: {defect['text']}")

@@ -47,9 +47,21 @@ CLAUSES: dict[str, tuple[str, str]] = {
     "A3.5": ("Form of the service: electronic", "descriptive"),
     "A3.6": ("Result: licence, reissue or motivated refusal", ""),
     "A3.7": ("Licence fee", ""),
+    "A3.7.1": ("Fee for subtype I: 2000 MCI", ""),
+    "A3.7.2": ("Fee for subtype II: 5 MCI", ""),
+    "A3.7.3": ("Reissue fee: 10 % of the issue rate", ""),
     "A3.8": ("Working schedule", "engine/legal_time (calendar, after-hours rule)"),
+    "A3.8.1": ("Provider's schedule 09:00–18:30, lunch 13:00–14:30", "engine/legal_time"),
+    "A3.8.2": ("Portal 24/7; after hours accepted the next working day", ""),
     "A3.9": ("Documents and gateway data", ""),
+    "A3.9.1": ("Documents for a licence: A1/A2 and A11", ""),
+    "A3.9.2": ("Documents for a reissue: A9/A10 and documents of the change", ""),
+    "A3.9.3": ("Fee payment learned from the gateway", ""),
     "A3.10": ("Grounds for refusal", ""),
+    **{f"A3.10.{i}": (title, "") for i, title in enumerate((
+        "Activity banned by law for this category", "Licence fee not paid", "Qualification requirements not met",
+        "Court decision banning the activity", "Bailiff's temporary ban", "Documents or data unreliable",
+        "Applicant or materials not meeting normative acts", "No consent to access personal data"), start=1)},
     "A3.11": ("Other requirements (electronic form, status via portal)",
               "the personal-cabinet notices and GET /api/v1/applications/{id}"),
 }
@@ -61,7 +73,8 @@ DEFECTS = [
 
 
 def _matches(cited: str, clause: str) -> bool:
-    return cited == clause or cited.startswith(clause + ".") or (clause.startswith("A3.") and cited == clause)
+    """An element citing R10.2 serves R10; one citing A3.10 (all grounds) serves each A3.10.n."""
+    return cited == clause or cited.startswith(clause + ".") or (cited == "A3.10" and clause.startswith("A3.10."))
 
 
 def coverage_report(processes_dir: Path) -> dict[str, Any]:
