@@ -199,13 +199,12 @@ def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
         if element is None:
             continue
         path.append(element.id)
-        if element.type == "userTask":
-            continue  # recorded as task_completed with the form data
-        kind = "timer_fired" if element.timer_kind else "element_completed"
-        data: dict[str, Any] = {"type": element.type, "name": element.name}
-        if element.result_variable and element.result_variable in task.data:
-            data["result"] = task.data[element.result_variable]
-        step.audit(kind, element=element.id, clause=element.clause, data=data, actor="system")
+        if element.type != "userTask":  # a user task is audited as task_completed, with its form data
+            kind = "timer_fired" if element.timer_kind else "element_completed"
+            data: dict[str, Any] = {"type": element.type, "name": element.name}
+            if element.result_variable and element.result_variable in task.data:
+                data["result"] = task.data[element.result_variable]
+            step.audit(kind, element=element.id, clause=element.clause, data=data, actor="system")
         if element.type in STAGE_TYPES:
             step.outbox("stage", element=element.id, clause=element.clause,
                         payload={"name": element.name, "type": element.type})

@@ -184,3 +184,21 @@ def test_every_user_task_and_timer_in_the_audit_trail_carries_its_clause(api):
         if event["kind"].startswith(("task_", "timer_")):
             assert event["clause"], event
     assert api.get("/api/v1/audit/verify", user="auditor").get_json()["valid"] is True
+
+
+def test_every_stage_reaches_the_monitoring_feed_and_a_cursor_resumes_without_loss(api):
+    api.set_clock(MORNING)
+    body = issue_body(api, "II")
+    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
+    app = submit(api, body)
+    first = api.get("/api/v1/monitoring/events?limit=5", user="auditor").get_json()
+    assert len(first["events"]) == 5
+    drive_to_licence(api, app["id"])
+    rest = api.get(f"/api/v1/monitoring/events?after={first['next']}&limit=1000", user="auditor").get_json()
+    ids = [e["id"] for e in first["events"] + rest["events"]]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    elements = [e["element"] for e in first["events"] + rest["events"] if e["kind"] == "stage"]
+    assert {"register_application_task", "completeness_check", "qualification_check", "sign_licence",
+            "issue_licence", "licence_issued"} <= set(elements)
+    decision = [e for e in rest["events"] if e["kind"] == "decision"]
+    assert decision and decision[0]["payload"]["outcome"] == "issued"
