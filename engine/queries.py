@@ -61,7 +61,7 @@ def task_query(f: TaskFilter) -> Select[Any]:
     if f.subtype:
         q = q.where(HumanTask.subtype == f.subtype)
     if f.applicant:
-        q = q.where(func.lower(HumanTask.applicant_name).contains(f.applicant.lower()))
+        q = q.where(HumanTask.applicant_key.contains(f.applicant.casefold(), autoescape=True))
     if f.bin_iin:
         q = q.where(HumanTask.bin_iin == f.bin_iin)
     if f.due_before:

@@ -118,6 +118,7 @@ class LicensingService:
                 id=str(uuid.uuid4()), number=numbers.application_number(session, now), procedure=procedure,
                 subtype=body.get("subtype") or (licence.subtype if licence else None),
                 bin_iin=body["applicant"]["bin_iin"], applicant_name=body["applicant"]["name"],
+                applicant_key=body["applicant"]["name"].casefold(),
                 licence_number=body.get("licence_number"), body=body, portal_user=portal_user,
                 idempotency_key=idempotency_key, body_sha256=digest, submitted_at=now, status="submitted",
             )

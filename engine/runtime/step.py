@@ -287,6 +287,7 @@ def _sync_human_tasks(step: Step, workflow: Any) -> None:
             name=element.name, clause=element.clause, role=element.lane or "officer", form=element.form or "",
             status="open", created_at=now, due_at=min(dues) if dues else None, overdue=False,
             application_id=labels["application_id"], applicant_name=labels["applicant_name"],
+            applicant_key=labels["applicant_name"].casefold() if labels["applicant_name"] else None,
             bin_iin=labels["bin_iin"], subtype=labels["subtype"],
         )
         session.add(row)

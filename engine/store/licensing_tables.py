@@ -33,7 +33,8 @@ class Application(Base):
     procedure: Mapped[str] = mapped_column(String(20), index=True)
     subtype: Mapped[str | None] = mapped_column(String(4))
     bin_iin: Mapped[str] = mapped_column(String(12), index=True)
-    applicant_name: Mapped[str] = mapped_column(String(300), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(300))
+    applicant_key: Mapped[str] = mapped_column(String(300), index=True)  # casefolded name, for search
     licence_number: Mapped[str | None] = mapped_column(String(40), index=True)
     body: Mapped[dict] = mapped_column(JsonType)
     portal_user: Mapped[str] = mapped_column(String(100))

@@ -111,6 +111,7 @@ class HumanTask(Base):
     # denormalised for the task list filters
     application_id: Mapped[str | None] = mapped_column(String(36), index=True)
     applicant_name: Mapped[str | None] = mapped_column(String(300))
+    applicant_key: Mapped[str | None] = mapped_column(String(300))  # casefolded name, for search
     bin_iin: Mapped[str | None] = mapped_column(String(12), index=True)
     subtype: Mapped[str | None] = mapped_column(String(4))
 

@@ -1,17 +1,18 @@
-"""Read-only inspection of instances, the audit chain and the monitoring feed."""
+"""Read-only inspection of instances, the audit chain and the monitoring feed. Auditors' actions are logged."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import request
+from flask import Response, request
 
-from engine.queries import instance_view
-from engine.store.tables import ProcessInstance
-from engine.transactions import reading
+from engine import inspection
+from engine.errors import InvalidInput
+from engine.transactions import reading, transaction
 from web.api import int_arg, moment_arg
-from web.auth import requires
+from web.auth import requires, user
 from web.services import services
 
 bp = APIBlueprint("api_audit", __name__, url_prefix="/api/v1", tag="Audit")
@@ -19,43 +20,96 @@ bp = APIBlueprint("api_audit", __name__, url_prefix="/api/v1", tag="Audit")
 AUDIT_READERS = ("auditor", "admin")
 
 
+def _flag(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise InvalidInput("must be true or false", field=name)
+
+
+def instance_filter() -> inspection.InstanceFilter:
+    version = request.args.get("version")
+    sort = request.args.get("sort", "-started_at")
+    if sort.lstrip("-") not in inspection.SORTS:
+        raise InvalidInput(f"sort by one of {', '.join(inspection.SORTS)} (prefix '-' for descending)", field="sort")
+    return inspection.InstanceFilter(
+        process=request.args.get("process") or None,
+        version=int_arg("version", 1, minimum=1, maximum=10**6) if version else None,
+        status=request.args.get("status") or None, outcome=request.args.get("outcome") or None,
+        application=request.args.get("application") or None, applicant=request.args.get("applicant") or None,
+        bin_iin=request.args.get("bin_iin") or None, licence_number=request.args.get("licence") or None,
+        officer=request.args.get("officer") or None, breached=_flag("breached"), overdue=_flag("overdue"),
+        started_after=moment_arg("started_after"), started_before=moment_arg("started_before"),
+        ended_after=moment_arg("ended_after"), ended_before=moment_arg("ended_before"), sort=sort)
+
+
+def _log(kind: str, data: dict[str, Any]) -> None:
+    engine = services().engine
+    with transaction(engine.session_factory) as session:
+        inspection.log_access(session, actor=user().username, kind=kind, now=engine.clock.now(), data=data)
+
+
 @bp.get("/instances")
-@bp.doc(summary="Search process instances")
+@bp.doc(summary="Search process instances (filters, paging, sorting); the search is itself logged")
 @requires(*AUDIT_READERS)
 def search_instances() -> Any:
-    from sqlalchemy import func, select
-
-    q = select(ProcessInstance)
-    for arg, column in (("process", ProcessInstance.process_key), ("status", ProcessInstance.status),
-                        ("outcome", ProcessInstance.outcome), ("application", ProcessInstance.business_key)):
-        if request.args.get(arg):
-            q = q.where(column == request.args[arg])
-    if request.args.get("version"):
-        q = q.where(ProcessInstance.process_version == int_arg("version", 1, minimum=1, maximum=10**6))
-    if request.args.get("breached") in ("1", "true"):
-        q = q.where(ProcessInstance.term_breached.is_(True))
-    since, until = moment_arg("started_after"), moment_arg("started_before")
-    if since:
-        q = q.where(ProcessInstance.started_at >= since)
-    if until:
-        q = q.where(ProcessInstance.started_at < until)
+    f = instance_filter()
     offset, limit = int_arg("offset", 0, maximum=10**7), int_arg("limit", 50, minimum=1, maximum=500)
     with reading(services().engine.session_factory) as session:
-        total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = session.scalars(q.order_by(ProcessInstance.started_at.desc()).offset(offset).limit(limit))
-        items = [instance_view(session, r).as_dict() for r in rows]
+        items, total = inspection.search(session, f, offset=offset, limit=limit)
+    _log("auditor_search", {"query": request.args.to_dict(), "results": total})
     return items, 200, {"X-Total-Count": str(total)}
 
 
+@bp.get("/instances/export")
+@bp.doc(summary="Export a search result as CSV or JSON (at most 10 000 rows)")
+@requires(*AUDIT_READERS)
+def export_instances() -> Any:
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        raise InvalidInput("must be csv or json", field="format")
+    with reading(services().engine.session_factory) as session:
+        items, total = inspection.search(session, instance_filter(), offset=0, limit=10_000)
+    _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt})
+    if fmt == "json":
+        return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
+                        headers={"Content-Disposition": 'attachment; filename="instances.json"'})
+    return Response(inspection.to_csv(items), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="instances.csv"'})
+
+
 @bp.get("/instances/<instance_id>")
-@bp.doc(summary="One instance: path, active elements, timers and every audit event")
+@bp.doc(summary="One instance: path, active elements, timers and every audit event (the view is logged)")
 @requires(*AUDIT_READERS)
 def get_instance(instance_id: str) -> Any:
-    return services().engine.get_instance(instance_id).as_dict()
+    view = services().engine.get_instance(instance_id).as_dict()
+    _log("auditor_view", {"instance_id": instance_id})
+    return view
+
+
+@bp.get("/instances/<instance_id>/export")
+@bp.doc(summary="An instance's full history as JSON or CSV")
+@requires(*AUDIT_READERS)
+def export_instance(instance_id: str) -> Any:
+    fmt = request.args.get("format", "json")
+    if fmt not in ("csv", "json"):
+        raise InvalidInput("must be csv or json", field="format")
+    view = services().engine.get_instance(instance_id).as_dict()
+    _log("auditor_export", {"instance_id": instance_id, "format": fmt})
+    name = f"instance-{instance_id}.{fmt}"
+    if fmt == "json":
+        return Response(json.dumps(view, ensure_ascii=False, indent=1), mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(inspection.events_csv(view["events"]), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/audit/verify")
-@bp.doc(summary="Verify the tamper-evident chain of the whole history (or one instance's)")
+@bp.doc(summary="Verify the tamper-evident chain of the whole history (or one instance's: ?instance=ID)")
 @requires(*AUDIT_READERS)
 def verify() -> Any:
     result = services().engine.verify_audit(instance_id=request.args.get("instance") or None)
@@ -64,8 +118,8 @@ def verify() -> Any:
 
 @bp.get("/monitoring/events")
 @bp.doc(summary="The monitoring feed (R18): stage events after the cursor 'after'")
-@requires("auditor", "admin", "portal")
+@requires("auditor", "admin")
 def monitoring() -> Any:
-    events = services().engine.monitoring_feed(after=int_arg("after", 0, maximum=2**62),
-                                               limit=int_arg("limit", 100, minimum=1, maximum=1000))
-    return {"events": events, "next": events[-1]["id"] if events else int_arg("after", 0, maximum=2**62)}
+    after = int_arg("after", 0, maximum=2**62)
+    events = services().engine.monitoring_feed(after=after, limit=int_arg("limit", 100, minimum=1, maximum=1000))
+    return {"events": events, "next": events[-1]["id"] if events else after}

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 71c779f723ef
+Revision ID: 414f2b6e70b6
 Revises: 
-Create Date: 2026-11-24 19:41:54.376784
+Create Date: 2026-11-24 20:20:25.603247
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.store.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '71c779f723ef'
+revision = '414f2b6e70b6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('subtype', sa.String(length=4), nullable=True),
     sa.Column('bin_iin', sa.String(length=12), nullable=False),
     sa.Column('applicant_name', sa.String(length=300), nullable=False),
+    sa.Column('applicant_key', sa.String(length=300), nullable=False),
     sa.Column('licence_number', sa.String(length=40), nullable=True),
     sa.Column('body', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('portal_user', sa.String(length=100), nullable=False),
@@ -58,7 +59,7 @@ def upgrade():
     sa.UniqueConstraint('portal_user', 'idempotency_key', name=op.f('uq_application_portal_user'))
     )
     with op.batch_alter_table('application', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_application_applicant_name'), ['applicant_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_application_applicant_key'), ['applicant_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_bin_iin'), ['bin_iin'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_licence_number'), ['licence_number'], unique=False)
@@ -310,6 +311,7 @@ def upgrade():
     sa.Column('draft', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('application_id', sa.String(length=36), nullable=True),
     sa.Column('applicant_name', sa.String(length=300), nullable=True),
+    sa.Column('applicant_key', sa.String(length=300), nullable=True),
     sa.Column('bin_iin', sa.String(length=12), nullable=True),
     sa.Column('subtype', sa.String(length=4), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_human_task_instance_id_process_instance')),
@@ -433,7 +435,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_application_licence_number'))
         batch_op.drop_index(batch_op.f('ix_application_instance_id'))
         batch_op.drop_index(batch_op.f('ix_application_bin_iin'))
-        batch_op.drop_index(batch_op.f('ix_application_applicant_name'))
+        batch_op.drop_index(batch_op.f('ix_application_applicant_key'))
 
     op.drop_table('application')
     op.drop_table('account')
