@@ -42,7 +42,8 @@ class InstanceFilter:
 
 def query(f: InstanceFilter) -> Select[Any]:
     q = select(ProcessInstance).outerjoin(Application, Application.id == ProcessInstance.business_key)
-    simple: tuple[tuple[Any, Any], ...] = ((f.process, ProcessInstance.process_key), (f.version, ProcessInstance.process_version),
+    simple: tuple[tuple[Any, Any], ...] = (
+              (f.process, ProcessInstance.process_key), (f.version, ProcessInstance.process_version),
               (f.status, ProcessInstance.status), (f.outcome, ProcessInstance.outcome),
               (f.bin_iin, Application.bin_iin), (f.licence_number, Application.licence_number))
     for value, column in simple:
