@@ -38,7 +38,7 @@ def create(
                              instance_id=instance_id))
     if replaces:
         old = session.get(Licence, replaces)
-        if old is not None:
+        if old is not None and old.replaced_by is None:
             old.replaced_by = number
             change(session, replaces, status="replaced", at=issued_at, reason=f"replaced by {number}",
                    instance_id=instance_id)

@@ -142,3 +142,22 @@ def drive_to_licence(api: Api, app_id: str) -> dict[str, Any]:
     api.do(app_id, "qualification_check", {"decision": "compliant"})
     api.do(app_id, "sign_licence", {"decision": "sign"}, user="signer")
     return api.application(app_id)
+
+
+def reissue_body(holder_body: dict[str, Any], licence_number: str, grounds: list[str], **extra: Any) -> dict[str, Any]:
+    """A reissue application (A9/A10) by the holder of ``licence_number``."""
+    body = {"procedure": "reissue", "licence_number": licence_number, "grounds": grounds,
+            "applicant": holder_body["applicant"], "confirmations": holder_body["confirmations"],
+            "signed_by": holder_body["signed_by"], "changes": {}, "documents": []}
+    body.update(extra)
+    return body
+
+
+def issued_licence(api: Api, subtype: str = "I", paid_at: str = "2025-06-02T12:00:00+05:00") -> tuple[dict, str]:
+    """Drive a new application to a licence; returns (application body, licence number)."""
+    body = issue_body(api, subtype)
+    pay_fee(api, body, paid_at)
+    r = api.submit(body)
+    assert r.status_code == 201, r.get_json()
+    done = drive_to_licence(api, r.get_json()["id"])
+    return body, done["licence_number"]
