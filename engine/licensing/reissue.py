@@ -83,7 +83,8 @@ def issue_reissued_licence(call: OperationCall, app: Application, context: dict[
                                 replaces=old.number)
         if suspended_until is not None:
             licence_register.change(session, number, status="suspended", at=now, until=suspended_until,
-                                    reason=f"suspension of {old.number} carried over", instance_id=call.step.instance.id)
+                                    reason=f"suspension of {old.number} carried over",
+                                    instance_id=call.step.instance.id)
         ctx = {**context, "holder": holder, "data_centers": part["data_centers"], "licence_number": number,
                "replaces": old.number, "subtype": old.subtype, "annex_number": annex_number}
         documents += _issue(call, app, "licence", ctx, template="reissued_licence", number=number,
