@@ -74,5 +74,6 @@ def build_engine(
     definitions = DefinitionStore(serializer, form_exists=form_exists or forms.exists, operations=operations)
     runtime = Runtime(definitions=definitions, serializer=serializer, operations=operations, ports=ports,
                       clock=clock, validate_form=form_validator)
+    ports.services.setdefault("runtime", runtime)  # operations that start another procedure (re-opening)
     facade = ProcessEngine(session_factory=session_factory, clock=clock, definitions=definitions, runtime=runtime)
     return Wiring(engine=facade, db=db, operations=operations, ports=ports)

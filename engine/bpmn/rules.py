@@ -13,9 +13,10 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
-from engine.bpmn import sandbox
+from engine.bpmn import sandbox, spiff_clock
 from engine.bpmn.elements import ElementInfo, ProcessInfo
 from engine.bpmn.scripting import expression_functions
+from engine.clock import SimulatedClock
 from engine.errors import DefinitionProblem
 
 CLAUSE_RE = re.compile(r"^(R\d+(-\d+)?(\.\d+)*|A\d+(\.\d+)*|LPN\.\d+(\.\d+)*|LDA\.\d+(\.\d+)*|APPC\.\d+(\.\d+)*)$")
@@ -128,7 +129,8 @@ def _check_timer(
         return
     names = {n: Sample() for n in _names(source) if n not in functions}
     try:
-        value = sandbox.evaluate(source, {**names, **functions})
+        with spiff_clock.using(SimulatedClock(datetime.fromisoformat(SAMPLE_MOMENT))):
+            value = sandbox.evaluate(source, {**names, **functions})
         moment = datetime.fromisoformat(str(value))
     except Exception as exc:
         problem(el, f"timer expression {source!r} does not evaluate to a moment on sample data: {exc}")

@@ -46,6 +46,10 @@ def register_operations(registry: OperationRegistry) -> None:
     ]
     for name, func, params, clause, description in ops:
         registry.register(name, description=description, params=params, clause=clause)(func)
+    from engine.licensing import complaints, suspensions
+
+    complaints.register_operations(registry)
+    suspensions.register_operations(registry)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
@@ -121,7 +125,8 @@ def base_context(app: Application, now: datetime) -> dict[str, Any]:
 
 def register_application(call: OperationCall) -> dict[str, Any]:
     app = _app(call)
-    registered = legal_time.registration_moment(app.submitted_at)
+    reopened = call.data.get("reopened_at")  # a refusal annulled on complaint: counted again from the re-opening
+    registered = legal_time.registration_moment(reopened or app.submitted_at)
     days = ISSUE_TERM_DAYS if app.procedure == "issue" else REISSUE_TERM_DAYS
     due = legal_time.add_working_days(registered, days)
     app.registered_at, app.expected_result_at, app.status = registered, due, "registered"

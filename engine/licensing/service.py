@@ -286,6 +286,29 @@ class LicensingService:
         return {"due_at": legal_time.iso(due), "late": late, "received_at": legal_time.iso(now),
                 "licence_number": number}
 
+    # -- complaints and suspensions (engine/licensing/complaints.py, suspensions.py) ------------------------------
+
+    def file_complaint(self, body: Any, *, user: Any) -> dict[str, Any]:
+        from engine.licensing import complaints
+
+        return complaints.file_complaint(self, body, user=user)
+
+    def court_appeal(self, complaint_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+        from engine.licensing import complaints
+
+        return complaints.court_appeal(self, complaint_id, body, user=user)
+
+    def start_suspension(self, number: str, body: Any, *, user: Any) -> dict[str, Any]:
+        from engine.licensing import suspensions
+
+        return suspensions.start_suspension(self, number, body, user=user)
+
+    def report_remedy(self, instance_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+        from engine.licensing import suspensions
+
+        suspensions.instance_for(self, instance_id)
+        return suspensions.report_remedy(self, instance_id, body, user=user)
+
     def seed_gateway(self, registry: str, bin_iin: str, body: Any) -> dict[str, Any]:
         with transaction(self._sf) as session:
             return seed(session, registry, bin_iin, body, now=self.clock.now())
@@ -336,3 +359,4 @@ def _doc(row: Document) -> dict[str, Any]:
 def forbid_unless(user: Any, *roles: str) -> None:
     if not user.has(*roles):
         raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+

@@ -179,15 +179,15 @@ class Runtime:
         if instance.status != "running":
             raise Conflict(f"the process instance is {instance.status}")
         step, workflow = self._open(session, instance, actor)
-        waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
-                   if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name]
-        if not waiting:
+        found = [(t, d) for t in workflow.get_tasks(state=TaskState.WAITING)
+                 for d in _message_definitions(t) if d.name == name]
+        if not found:
             raise Conflict(f"the process is not waiting for the message '{name}'")
+        task, definition = found[0]
         before = completed_ids(workflow)
-        step.audit("message_received", element=waiting[0].task_spec.bpmn_id, data={"message": name,
-                                                                                    "payload": payload})
+        step.audit("message_received", element=task.task_spec.bpmn_id, data={"message": name, "payload": payload})
         with spiff_clock.using(self.clock):
-            workflow.catch(BpmnEvent(waiting[0].task_spec.event_definition, payload))
+            workflow.catch(BpmnEvent(definition, payload))
             advance(workflow)
             self._save(step, workflow, before)
         return instance
@@ -235,6 +235,16 @@ class Runtime:
             if task is not None:
                 merged.update(task.data)
         return merged
+
+
+def _message_definitions(task: Any) -> list[Any]:
+    """The message definitions a waiting task catches (one, or several of a multiple event)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if definition is None:
+        return []
+    inner = getattr(definition, "event_definitions", None)
+    candidates = list(inner) if inner else [definition]
+    return [d for d in candidates if type(d).__name__.endswith("MessageEventDefinition")]
 
 
 def failure_message(exc: ProcessFailure) -> str:

@@ -48,7 +48,7 @@ def moment_arg(name: str) -> Any:
 
 
 def register_blueprints(app: Any) -> None:
-    from web.api import admin, applications, audit, auth, processes, register, tasks
+    from web.api import admin, applications, audit, auth, complaints, processes, register, tasks
 
-    for module in (auth, admin, applications, tasks, register, audit, processes):
+    for module in (auth, admin, applications, tasks, register, audit, processes, complaints):
         app.register_blueprint(module.bp)

@@ -1,0 +1,195 @@
+"""Complaints (R19–R23): filing, the service tasks of the ``complaint`` diagram, and court notices."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from engine import audit, legal_time
+from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from engine.licensing import numbers
+from engine.operations import OperationCall, OperationRegistry
+from engine.store.licensing_tables import Application, Licence
+from engine.transactions import reading, transaction
+
+TRIAGE_DAYS = 3  # R20: forward no later than 3 working days after receipt
+REVIEW_DAYS = {"provider": 5, "quality_authority": 15}  # R21, R22
+COURT_WINDOW_WORKING_DAYS = 22  # configuration: about one month for the court claim (APPC art. 132(2), believed)
+OUTCOMES = {"satisfied": "satisfied", "partly_satisfied": "partly_satisfied", "rejected": "rejected"}
+
+
+def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
+    """Validate and register a complaint, starting the ``complaint`` process (one transaction)."""
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object")
+    problems = []
+    if body.get("addressed_to") not in REVIEW_DAYS:
+        problems.append(FieldProblem("addressed_to", "must be provider or quality_authority"))
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 20000:
+        problems.append(FieldProblem("text", "the complaint's text is required (at most 20 000 characters)"))
+    targets = [k for k in ("application_id", "licence_number") if body.get(k)]
+    if len(targets) != 1:
+        problems.append(FieldProblem("application_id", "name exactly one of application_id or licence_number"))
+    if problems:
+        raise InvalidInput(problems)
+    now = service.clock.now()
+    with transaction(service._sf) as session:
+        target_app = target_licence = None
+        if body.get("application_id"):
+            target_app = session.get(Application, str(body["application_id"]))
+            if target_app is None or (_is_portal(user) and target_app.portal_user != user.username):
+                raise InvalidInput(f"unknown application '{body['application_id']}'", field="application_id")
+            bin_iin, name = target_app.bin_iin, target_app.applicant_name
+        else:
+            target_licence = session.get(Licence, str(body["licence_number"]))
+            if target_licence is None:
+                raise InvalidInput(f"unknown licence '{body['licence_number']}'", field="licence_number")
+            bin_iin, name = target_licence.holder_bin_iin, target_licence.holder_name
+        row = Application(
+            id=str(uuid.uuid4()), number=numbers.application_number(session, now).replace("KZ-DM", "KZ-DM-C"),
+            procedure="complaint", subtype=None, bin_iin=bin_iin, applicant_name=name, applicant_key=name.casefold(),
+            licence_number=body.get("licence_number"), body=body, portal_user=user.username,
+            idempotency_key=f"complaint-{uuid.uuid4()}",
+            body_sha256=hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), submitted_at=now,
+            status="submitted")
+        session.add(row)
+        session.flush()
+        complaint = {**body, "target_application_id": target_app.id if target_app else None,
+                     "target_outcome": target_app.outcome if target_app else None}
+        instance = service.wiring.engine.runtime.start(
+            session, "complaint", {"complaint": complaint, "application_id": row.id, "application_number": row.number,
+                                   "submitted_at": legal_time.iso(now)}, actor=user.username, business_key=row.id)
+        row.instance_id = instance.id
+        audit.append(session, at=now, actor=user.username, kind="complaint_filed", instance_id=instance.id,
+                     clause="R19", data={"complaint_id": row.id, "addressed_to": body["addressed_to"]})
+        complaint_id = row.id
+    return service.get_application(complaint_id)
+
+
+def court_appeal(service: Any, complaint_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("court"), str) or not body["court"].strip():
+        raise InvalidInput("the court is required", field="court")
+    with reading(service._sf) as session:
+        row = session.get(Application, complaint_id)
+        if row is None or row.procedure != "complaint" or (_is_portal(user) and row.portal_user != user.username):
+            raise NotFound(f"complaint {complaint_id} does not exist")
+        instance_id = row.instance_id
+    payload = {"court_appeal": {"court": body["court"], "case_number": body.get("case_number"),
+                                "received_at": legal_time.iso(service.clock.now())}}
+    try:
+        service.wiring.engine.deliver_message(instance_id, "court_appeal", payload, actor=user.username)
+    except Conflict as exc:
+        raise Conflict(f"the complaint is not awaiting a court claim: {exc}") from exc
+    return service.get_application(complaint_id)
+
+
+def _is_portal(user: Any) -> bool:
+    return bool(user.has("portal") and not user.has("officer", "head", "signer", "auditor", "admin"))
+
+
+# -- operations --------------------------------------------------------------------------------------------------
+
+
+def register_operations(registry: OperationRegistry) -> None:
+    registry.register("register_complaint", description="Register the complaint, compute R20–R22 terms",
+                      clause="R19, R20, R21, R22")(register_complaint)
+    registry.register("forward_complaint", description="Forward the complaint with the administrative file",
+                      clause="R20")(forward_complaint)
+    registry.register("issue_complaint_decision", params=("kind",), clause="R21, R22, APPC.91.4",
+                      description="Issue the complaint decision (kk, ru); re-open an annulled refusal")(issue_decision)
+
+
+def _row(call: OperationCall) -> Application:
+    from engine.licensing.operations import _app
+
+    return _app(call)
+
+
+def register_complaint(call: OperationCall) -> dict[str, Any]:
+    from engine.licensing.operations import _notify
+
+    row = _row(call)
+    addressed = row.body["addressed_to"]
+    registered = legal_time.registration_moment(row.submitted_at)
+    triage_due = legal_time.add_working_days(registered, TRIAGE_DAYS)
+    review_due = legal_time.add_working_days(registered, REVIEW_DAYS[addressed])
+    row.registered_at, row.expected_result_at, row.status = registered, review_due, "registered"
+    _notify(call, row, "complaint_received", {
+        "kk": f"Шағым тіркелді ({row.number}): {legal_time.iso(registered)}. Қарау мерзімі: "
+              f"{legal_time.iso(review_due)}.",
+        "ru": f"Жалоба зарегистрирована ({row.number}): {legal_time.iso(registered)}. Срок рассмотрения: "
+              f"{legal_time.iso(review_due)}.",
+        "en": f"Complaint registered ({row.number}): {legal_time.iso(registered)}. Review due: "
+              f"{legal_time.iso(review_due)}."})
+    return {"registered_at": legal_time.iso(registered), "triage_due": legal_time.iso(triage_due),
+            "review_due": legal_time.iso(review_due), "addressed_to": addressed}
+
+
+def forward_complaint(call: OperationCall) -> dict[str, Any]:
+    from engine.licensing.operations import _notify
+
+    row = _row(call)
+    to = "the state-services quality authority" if row.body["addressed_to"] == "quality_authority" else \
+        "the higher official of the provider"
+    row.status = "forwarded"
+    _notify(call, row, "complaint_forwarded", {
+        "kk": "Шағым әкімшілік іспен бірге шағымды қарайтын органға жіберілді (20-тармақ).",
+        "ru": "Жалоба вместе с административным делом направлена в орган, рассматривающий жалобу (п. 20).",
+        "en": f"The complaint and the administrative file were forwarded to {to} (R20)."})
+    return {"forwarded_at": legal_time.iso(call.step.now), "to": row.body["addressed_to"]}
+
+
+def issue_decision(call: OperationCall) -> dict[str, Any]:
+    from engine.licensing.operations import _issue, _notify, base_context
+
+    row = _row(call)
+    kind = str(call.params.get("kind") or "")
+    now = call.step.now
+    if kind == "satisfied_by_provider":
+        outcome = "satisfied"
+        reasoning = (call.data.get("complaint_triage") or {}).get("act_description", "")
+        annul = bool(call.data.get("complaint", {}).get("target_outcome") in ("refused", "not_considered"))
+    else:
+        review = call.data.get("complaint_review") or {}
+        outcome = OUTCOMES.get(review.get("decision", ""), "rejected")
+        reasoning = review.get("reasoning", "")
+        annul = bool(review.get("annul_refusal")) and outcome != "rejected"
+    context = {**base_context(row, now), "text": f"{outcome}: {reasoning}", "reason": call.data["complaint"]["text"]}
+    docs = _issue(call, row, "complaint_decision", context)
+    row.outcome, row.decided_at, row.status = outcome, now, "decided"
+    call.step.instance.outcome = outcome
+    _notify(call, row, "complaint_decision", {
+        "kk": f"Шағым бойынша шешім: {outcome}. {reasoning}", "ru": f"Решение по жалобе: {outcome}. {reasoning}",
+        "en": f"Decision on the complaint: {outcome}. {reasoning}"})
+    call.step.outbox("complaint_decision", element=call.element, clause="R21", payload={"outcome": outcome})
+    reopened = _reopen(call, call.data["complaint"].get("target_application_id")) if annul else None
+    return {"outcome": outcome, "documents": docs, "decided_at": legal_time.iso(now), "reopened": reopened,
+            "court_window_end": legal_time.iso(legal_time.add_working_days(now, COURT_WINDOW_WORKING_DAYS))}
+
+
+def _reopen(call: OperationCall, app_id: str | None) -> str | None:
+    """An annulled refusal no longer stands: the application is considered again from the re-opening."""
+    from engine.licensing.operations import _notify
+    from engine.licensing.service import PROCESS_OF
+
+    session = call.step.session
+    app = session.get(Application, app_id) if app_id else None
+    if app is None or app.outcome not in ("refused", "not_considered"):
+        return None
+    runtime = call.step.ports["runtime"]
+    data = {"application": app.body, "application_id": app.id, "application_number": app.number,
+            "subtype": app.subtype, "submitted_at": legal_time.iso(app.submitted_at),
+            "reopened_at": legal_time.iso(call.step.now)}
+    if app.procedure == "reissue":
+        data["licence_number"] = app.licence_number
+    app.outcome, app.decided_at, app.status = None, None, "reopened"
+    instance = runtime.start(session, PROCESS_OF[app.procedure], data, actor="system", business_key=app.id)
+    app.instance_id = instance.id
+    _notify(call, app, "reopened", {
+        "kk": "Шағым бойынша бас тарту жойылды: өтініш қайта қаралады.",
+        "ru": "По жалобе отказ отменён: заявление рассматривается повторно.",
+        "en": "The refusal was annulled on complaint: the application is considered again."})
+    return instance.id
