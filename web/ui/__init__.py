@@ -1,0 +1,56 @@
+"""The staff workspaces in the browser: sign-in, the officer's task list and task pages, the signer's queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import session
+from flask_babel import Babel
+from flask_login import LoginManager, UserMixin
+from flask_wtf.csrf import CSRFProtect
+
+from engine.accounts import User
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+class SessionUser(UserMixin):
+    """Flask-Login's view of an engine user."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.id = str(user.id)
+
+
+def init_ui(app: Any) -> None:
+    from web.ui import views
+    from web.ui.i18n import language
+
+    csrf.init_app(app)
+    for name, blueprint in app.blueprints.items():
+        if name.startswith("api_") or name in ("health", "openapi"):
+            csrf.exempt(blueprint)
+    for view_name in ("metrics", "openapi.spec", "openapi.docs"):
+        if view_name in app.view_functions:
+            csrf.exempt(app.view_functions[view_name])
+    login_manager.init_app(app)
+    login_manager.login_view = "ui.login"
+    babel.init_app(app, locale_selector=language)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> SessionUser | None:
+        user = app.extensions["licensing"].accounts.get(int(user_id))
+        return SessionUser(user) if user else None
+
+    @app.context_processor
+    def _texts() -> dict[str, Any]:
+        from web.ui import i18n
+
+        return {"t": i18n.t, "lang": i18n.language(), "languages": i18n.LANGUAGES, "L": i18n.label,
+                "session_lang": session.get("lang")}
+
+    app.register_blueprint(views.bp)

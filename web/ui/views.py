@@ -1,0 +1,217 @@
+"""Pages of the staff workspace. Each view parses input, makes one engine call, renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+import forms
+from engine import legal_time
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.queries import TaskFilter
+from web.services import services
+from web.ui import SessionUser
+from web.ui.forms_render import display_value, fields, parse
+from web.ui.i18n import LANGUAGES, t
+
+bp = Blueprint("ui", __name__, template_folder="../templates")
+STAFF = {"officer", "head", "signer"}
+PAGE = 25
+
+
+def me() -> Any:
+    return current_user.user
+
+
+@bp.app_template_filter("local")
+def _local(value: Any) -> str:
+    return display_value(value)
+
+
+@bp.get("/")
+def index() -> Any:
+    return redirect(url_for("ui.tasks"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        try:
+            user = services().accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        except InvalidInput as exc:
+            error = exc.problems[0].message
+        else:
+            login_user(SessionUser(user))
+            session["lang"] = session.get("lang") or user.language
+            return redirect(request.args.get("next") if (request.args.get("next") or "").startswith("/")
+                            else url_for("ui.tasks"))
+    return render_template("ui/login.html", error=error), 200 if error is None else 401
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    logout_user()
+    return redirect(url_for("ui.login"))
+
+
+@bp.post("/language")
+def language() -> Any:
+    lang = request.form.get("lang", "ru")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            services().accounts.set_language(me().id, lang)
+    target = request.form.get("next") or url_for("ui.tasks")
+    return redirect(target if target.startswith("/") else url_for("ui.tasks"))
+
+
+def _roles() -> set[str]:
+    roles = set(me().roles) & STAFF
+    if "head" in roles:
+        roles.add("officer")
+    return roles
+
+
+@bp.get("/tasks")
+@login_required
+def tasks() -> Any:
+    roles = _roles()
+    if not roles:
+        abort(403)
+    args = request.args
+    box = args.get("box", "all") if args.get("box") in ("all", "mine", "queue") else "all"
+    try:
+        due_before = legal_time.to_local(args["due_before"] + "T23:59:59+05:00") if args.get("due_before") else None
+    except ValueError:
+        due_before = None
+    page = max(int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1, 1)
+    f = TaskFilter(roles=roles, user=None if "head" in roles else me().username, box=box,
+                   process_key=args.get("procedure") or None, subtype=args.get("subtype") or None,
+                   applicant=args.get("applicant") or None, bin_iin=args.get("bin_iin") or None,
+                   due_before=due_before, overdue=True if args.get("status") == "overdue" else None)
+    views, total = services().engine.list_tasks(f, offset=(page - 1) * PAGE, limit=PAGE)
+    colleagues = services().accounts.staff("officer") if "head" in roles else []
+    return render_template("ui/tasks.html", tasks=views, total=total, page=page, pages=max(1, -(-total // PAGE)),
+                           args=args, box=box, colleagues=colleagues, title=t("tasks"))
+
+
+@bp.get("/sign")
+@login_required
+def sign_queue() -> Any:
+    if "signer" not in me().roles:
+        abort(403)
+    views, total = services().engine.list_tasks(TaskFilter(roles={"signer"}, user=me().username), limit=100)
+    return render_template("ui/tasks.html", tasks=views, total=total, page=1, pages=1, args={}, box="all",
+                           colleagues=[], title=t("sign_queue"))
+
+
+def _task_context(task_id: str) -> dict[str, Any]:
+    engine = services().engine
+    try:
+        task = engine.get_task(task_id)
+    except NotFound:
+        abort(404)
+    if task.role not in _roles():
+        abort(403)
+    instance = engine.get_instance(task.instance_id)
+    data = engine.instance_data(task.instance_id)
+    app = services().licensing.application_body(task.application_id) if task.application_id else {}
+    schema = forms.load(task.form_key) if forms.exists(task.form_key) else {"properties": {}}
+    findings = [(key, data[key]) for key in ("registry_check", "ban_check", "fee_check", "completeness_auto")
+                if isinstance(data.get(key), dict)]
+    return {"task": task, "instance": instance, "data": data, "application": app, "schema": schema,
+            "fields": fields(schema), "findings": findings, "draft": data.get("draft"),
+            "form_title": schema.get("x-labels"), "title": task.name}
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str) -> Any:
+    ctx = _task_context(task_id)
+    values = ctx["task"].draft or {}
+    return render_template("ui/task.html", values=values, errors={}, **ctx)
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def submit_task(task_id: str) -> Any:
+    ctx = _task_context(task_id)
+    data = parse(ctx["schema"], request.form)
+    engine = services().engine
+    action = request.form.get("action", "complete")
+    try:
+        if action == "draft":
+            engine.save_draft(task_id, data, actor=me().username)
+            flash(t("draft_saved"), "ok")
+            return redirect(url_for("ui.task", task_id=task_id))
+        if action == "claim":
+            engine.claim_task(task_id, actor=me().username, roles=me().roles)
+            return redirect(url_for("ui.task", task_id=task_id))
+        if action == "unclaim":
+            engine.claim_task(task_id, actor=me().username, roles=me().roles, release=True)
+            return redirect(url_for("ui.tasks"))
+        if action == "assign":
+            assignee = request.form.get("assignee", "")
+            services().accounts.by_username(assignee)
+            engine.claim_task(task_id, actor=me().username, roles=me().roles, assignee=assignee)
+            return redirect(url_for("ui.tasks"))
+        engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
+    except InvalidInput as exc:
+        errors = {p.field.split(".")[0] or "_": p.message for p in exc.problems}
+        flash(t("fix_errors"), "error")
+        values = {k: request.form.getlist(k) if len(request.form.getlist(k)) > 1 else v
+                  for k, v in request.form.items()}
+        for f in ctx["fields"]:
+            if f.widget == "checkboxes":
+                values[f.name] = request.form.getlist(f.name)
+        return render_template("ui/task.html", values=values, errors=errors, **ctx), 422
+    except (Forbidden, Conflict, NotFound) as exc:
+        flash(str(exc), "error")
+        return render_template("ui/task.html", values=dict(request.form), errors={}, **ctx), \
+            403 if isinstance(exc, Forbidden) else 409
+    flash(t("done"), "ok")
+    return redirect(url_for("ui.tasks"))
+
+
+@bp.get("/tasks/<task_id>/preview/<lang>.pdf")
+@login_required
+def preview(task_id: str, lang: str) -> Any:
+    ctx = _task_context(task_id)
+    draft = ctx["draft"]
+    if lang not in ("kk", "ru") or not isinstance(draft, dict):
+        abort(404)
+    template = {"reissue": "reissued_licence"}.get(draft["kind"], draft["kind"])
+    pdf = services().licensing.issuer.preview(template, lang, draft["context"])
+    return Response(pdf, mimetype="application/pdf")
+
+
+@bp.get("/files/<file_id>")
+@login_required
+def file(file_id: str) -> Any:
+    try:
+        row = services().licensing.get_file(file_id, user=me())
+    except NotFound:
+        abort(404)
+    return Response(row.content, mimetype=row.media_type, headers={"X-Content-Type-Options": "nosniff"})
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> Any:
+    from sqlalchemy import or_, select
+
+    from engine.store.tables import StaffNotification
+
+    recipients = [me().username] + [f"role:{r}" for r in me().roles]
+    with services().engine.session_factory() as s:
+        rows = list(s.scalars(select(StaffNotification).where(or_(*[StaffNotification.recipient == r
+                                                                    for r in recipients]))
+                              .order_by(StaffNotification.id.desc()).limit(100)))
+    now = services().clock.now()
+    tomorrow = legal_time.add_working_days(now, 1)
+    soon, _ = services().engine.list_tasks(TaskFilter(roles=_roles() or {"officer"}, user=me().username,
+                                                      box="mine", due_before=tomorrow), limit=50)
+    return render_template("ui/notifications.html", rows=rows, soon=soon, title=t("notifications"))
