@@ -26,6 +26,7 @@ def task_view(row: HumanTask, *, now: datetime | None = None, with_data: bool = 
         subtype=row.subtype, created_at=row.created_at, due_at=row.due_at, overdue=row.overdue,
         claimed_by=row.claimed_by, completed_at=row.completed_at, completed_by=row.completed_by,
         data=row.data if with_data else None, draft=row.draft if with_data else None, working_days_left=left,
+        names=row.names,
     )
 
 

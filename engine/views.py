@@ -54,6 +54,7 @@ class TaskView:
     data: dict[str, Any] | None = None
     draft: dict[str, Any] | None = None
     working_days_left: int | None = None
+    names: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -285,6 +285,8 @@ def _sync_human_tasks(step: Step, workflow: Any) -> None:
         row = HumanTask(
             id=task_id, instance_id=instance.id, process_key=step.definition.key, element=element.id,
             name=element.name, clause=element.clause, role=element.lane or "officer", form=element.form or "",
+            names={"en": element.name, "kk": element.properties.get("name_kk") or element.name,
+                   "ru": element.properties.get("name_ru") or element.name},
             status="open", created_at=now, due_at=min(dues) if dues else None, overdue=False,
             application_id=labels["application_id"], applicant_name=labels["applicant_name"],
             applicant_key=labels["applicant_name"].casefold() if labels["applicant_name"] else None,

@@ -96,6 +96,7 @@ class HumanTask(Base):
     process_key: Mapped[str] = mapped_column(String(100))
     element: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
+    names: Mapped[dict | None] = mapped_column(JsonType)  # {"kk","ru","en"} from the element's name_kk/name_ru
     clause: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(40))
     form: Mapped[str] = mapped_column(String(100))

@@ -64,6 +64,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "prev": {"kk": "Алдыңғы", "ru": "Назад", "en": "Previous"},
     "mark_read": {"kk": "Оқылды", "ru": "Прочитано", "en": "Mark read"},
     "deadline_tomorrow": {"kk": "Мерзімі ертең", "ru": "Срок завтра", "en": "Due tomorrow"},
+    "single_buyer": {"kk": "бірыңғай сатып алушы", "ru": "единый закупщик", "en": "single buyer"},
+    "isolated_generator": {"kk": "оқшауланған генератор", "ru": "изолированный генератор",
+                           "en": "isolated generator"},
     "forbidden": {"kk": "Рұқсат жоқ", "ru": "Нет доступа", "en": "Not allowed"},
 }
 

@@ -14,7 +14,7 @@ from engine.queries import TaskFilter
 from web.services import services
 from web.ui import SessionUser
 from web.ui.forms_render import display_value, fields, parse
-from web.ui.i18n import LANGUAGES, t
+from web.ui.i18n import LANGUAGES, language, t
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
 STAFF = {"officer", "head", "signer"}
@@ -58,7 +58,7 @@ def logout() -> Any:
 
 
 @bp.post("/language")
-def language() -> Any:
+def switch_language() -> Any:
     lang = request.form.get("lang", "ru")
     if lang in LANGUAGES:
         session["lang"] = lang
@@ -124,7 +124,9 @@ def _task_context(task_id: str) -> dict[str, Any]:
                 if isinstance(data.get(key), dict)]
     return {"task": task, "instance": instance, "data": data, "application": app, "schema": schema,
             "fields": fields(schema), "findings": findings, "draft": data.get("draft"),
-            "form_title": schema.get("x-labels"), "title": task.name}
+            "form_title": schema.get("x-labels"), "title": task.name,
+            "labels": forms.labels("application_issue" if app.get("procedure") != "reissue" else "application_reissue",
+                                   language()) if app else {}}
 
 
 @bp.get("/tasks/<task_id>")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 414f2b6e70b6
+Revision ID: f0e9c5d45e40
 Revises: 
-Create Date: 2026-11-24 20:20:25.603247
+Create Date: 2026-11-24 20:41:44.655025
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.store.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '414f2b6e70b6'
+revision = 'f0e9c5d45e40'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -297,6 +297,7 @@ def upgrade():
     sa.Column('process_key', sa.String(length=100), nullable=False),
     sa.Column('element', sa.String(length=100), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('names', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('clause', sa.String(length=100), nullable=False),
     sa.Column('role', sa.String(length=40), nullable=False),
     sa.Column('form', sa.String(length=100), nullable=False),
