@@ -125,3 +125,43 @@ def recent_access(session: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = session.scalars(select(AuditEvent).where(AuditEvent.kind.like("auditor_%"))
                            .order_by(AuditEvent.id.desc()).limit(limit))
     return [{"at": legal_time.iso(r.at), "actor": r.actor, "kind": r.kind, "data": r.data} for r in rows]
+
+
+def reports(session: Session) -> dict[str, Any]:
+    """Terms kept vs breached per procedure and month; working days to decision; refusals by ground."""
+    from statistics import mean
+
+    from engine.store.tables import Timer
+
+    terms: dict[tuple[str, str], dict[str, int]] = {}
+    rows = session.execute(select(ProcessInstance.process_key, Timer.due_at, Timer.fired_at, Timer.cancelled_at)
+                           .join(ProcessInstance, ProcessInstance.id == Timer.instance_id))
+    for key, due, fired, cancelled in rows:
+        month = legal_time.to_local(due).strftime("%Y-%m")
+        bucket = terms.setdefault((key, month), {"kept": 0, "breached": 0, "pending": 0})
+        bucket["breached" if fired else ("kept" if cancelled else "pending")] += 1
+    durations: dict[str, list[int]] = {}
+    for procedure, registered, decided in session.execute(
+            select(Application.procedure, Application.registered_at, Application.decided_at)
+            .where(Application.decided_at.is_not(None), Application.registered_at.is_not(None))):
+        durations.setdefault(procedure, []).append(legal_time.working_days_between(registered, decided))
+    grounds: dict[str, int] = {}
+    refused = select(ProcessInstance.id).where(ProcessInstance.outcome == "refused")
+    for (data,) in session.execute(select(HumanTask.data).where(HumanTask.instance_id.in_(refused),
+                                                               HumanTask.status == "completed")):
+        for ground in (data or {}).get("grounds") or []:
+            grounds[ground] = grounds.get(ground, 0) + 1
+    outcomes = dict(session.execute(select(Application.outcome, func.count()).where(
+        Application.outcome.is_not(None)).group_by(Application.outcome)).all())
+
+    def p90(values: list[int]) -> int:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+
+    return {
+        "terms": [{"procedure": k, "month": m, **v} for (k, m), v in sorted(terms.items())],
+        "decision_days": [{"procedure": p, "count": len(v), "average": round(mean(v), 1), "p90": p90(v)}
+                          for p, v in sorted(durations.items())],
+        "refusal_grounds": [{"ground": g, "count": c} for g, c in sorted(grounds.items())],
+        "outcomes": [{"outcome": o, "count": c} for o, c in sorted(outcomes.items())],
+    }

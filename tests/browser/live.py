@@ -42,9 +42,9 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def login(page: Any, base: str, user: str) -> None:
+def login(page: Any, base: str, user: str, landing: str = "/tasks") -> None:
     page.goto(f"{base}/login")
     page.fill("#username", user)
     page.fill("#password", user)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/tasks")
+    page.wait_for_url(f"{base}{landing}")

@@ -22,7 +22,26 @@ def main(out: Path) -> list[Path]:
             if subtype == "I":
                 pay_fee(api, body, "2025-06-02T12:00:00+05:00")
             api.submit(body)
+        from tests.web.portal import drive_to_licence
+
+        finished = issue_body(api, "I", name="ТОО «Қазақ Хэш»")
+        pay_fee(api, finished, "2025-06-02T12:00:00+05:00")
+        done = api.submit(finished).get_json()
+        drive_to_licence(api, done["id"])
         api.set_clock("2025-06-09T12:00:00+05:00")
+        auditor = browser.new_page(viewport={"width": 1440, "height": 900})
+        login(auditor, base, "auditor", landing="/audit")
+        for lang in ("kk", "ru"):
+            with auditor.expect_navigation():
+                auditor.select_option("#lang-select", lang)
+            auditor.goto(f"{base}/audit/instances/{done['instance_id']}")
+            auditor.wait_for_selector("#diagram[data-ready='1']")
+            shots.append(out / f"instance-{lang}.png")
+            auditor.screenshot(path=str(shots[-1]), full_page=True)
+            auditor.goto(f"{base}/audit/reports")
+            auditor.wait_for_timeout(300)
+            shots.append(out / f"reports-{lang}.png")
+            auditor.screenshot(path=str(shots[-1]), full_page=True)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         login(page, base, "head")
         for lang in ("kk", "ru"):

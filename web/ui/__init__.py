@@ -54,3 +54,6 @@ def init_ui(app: Any) -> None:
                 "session_lang": session.get("lang")}
 
     app.register_blueprint(views.bp)
+    from web.ui import audit
+
+    app.register_blueprint(audit.bp)

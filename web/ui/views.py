@@ -30,8 +30,15 @@ def _local(value: Any) -> str:
     return display_value(value)
 
 
+@bp.app_template_filter("dict_without_page")
+def _without_page(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if k != "page"}
+
+
 @bp.get("/")
 def index() -> Any:
+    if current_user.is_authenticated and current_user.user.has("auditor") and not current_user.user.has(*STAFF):
+        return redirect(url_for("audit_ui.search"))
     return redirect(url_for("ui.tasks"))
 
 
@@ -47,7 +54,7 @@ def login() -> Any:
             login_user(SessionUser(user))
             session["lang"] = session.get("lang") or user.language
             return redirect(request.args.get("next") if (request.args.get("next") or "").startswith("/")
-                            else url_for("ui.tasks"))
+                            else url_for("ui.index"))
     return render_template("ui/login.html", error=error), 200 if error is None else 401
 
 

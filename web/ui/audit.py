@@ -1,0 +1,137 @@
+"""The auditors' workspace: instance search, the instance page with its diagram and history, reports,
+integrity checks. Read-only; every search, view and export is itself logged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine import inspection
+from engine.errors import NotFound
+from engine.store.licensing_tables import CabinetNotice, Document
+from engine.store.tables import OutboxEvent
+from engine.transactions import reading, transaction
+from web.api.audit import instance_filter
+from web.services import services
+from web.ui.i18n import t
+
+bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="../templates")
+PAGE = 50
+
+
+def _require_auditor() -> None:
+    if not current_user.user.has("auditor", "admin"):
+        abort(403)
+
+
+def _log(kind: str, data: dict[str, Any]) -> None:
+    engine = services().engine
+    with transaction(engine.session_factory) as session:
+        inspection.log_access(session, actor=current_user.user.username, kind=kind, now=engine.clock.now(), data=data)
+
+
+@bp.get("")
+@login_required
+def search() -> Any:
+    _require_auditor()
+    page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
+    with reading(services().engine.session_factory) as session:
+        items, total = inspection.search(session, instance_filter(), offset=(page - 1) * PAGE, limit=PAGE)
+    _log("auditor_search", {"query": request.args.to_dict(), "results": total, "via": "workspace"})
+    return render_template("ui/audit_search.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // PAGE)), args=request.args, title=t("instances"))
+
+
+@bp.get("/export")
+@login_required
+def export() -> Any:
+    _require_auditor()
+    fmt = request.args.get("format", "csv")
+    with reading(services().engine.session_factory) as session:
+        items, _ = inspection.search(session, instance_filter(), offset=0, limit=10_000)
+    _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt, "via": "workspace"})
+    if fmt == "json":
+        return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
+                        headers={"Content-Disposition": 'attachment; filename="instances.json"'})
+    return Response(inspection.to_csv(items), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="instances.csv"'})
+
+
+@bp.get("/instances/<instance_id>")
+@login_required
+def instance(instance_id: str) -> Any:
+    _require_auditor()
+    engine = services().engine
+    try:
+        view = engine.get_instance(instance_id)
+    except NotFound:
+        abort(404)
+    counts: dict[str, int] = {}
+    for element in view.completed:
+        counts[element] = counts.get(element, 0) + 1
+    with reading(engine.session_factory) as session:
+        documents = list(session.scalars(select(Document).where(Document.instance_id == instance_id)
+                                         .order_by(Document.signed_at, Document.kind, Document.lang)))
+        verdicts = {d.id: services().licensing.issuer.verify(d.signed_xml) for d in documents}
+        notices = list(session.scalars(select(CabinetNotice).where(CabinetNotice.application_id == view.business_key)
+                                       .order_by(CabinetNotice.id))) if view.business_key else []
+        feed = list(session.scalars(select(OutboxEvent).where(OutboxEvent.instance_id == instance_id)
+                                    .order_by(OutboxEvent.id)))
+    _log("auditor_view", {"instance_id": instance_id, "via": "workspace"})
+    return render_template("ui/audit_instance.html", view=view, counts=counts, documents=documents,
+                           verdicts=verdicts, notices=notices, feed=feed, title=f"{view.process_key} · {view.id}",
+                           xml_url=url_for("audit_ui.definition_xml", key=view.process_key,
+                                           version=view.process_version))
+
+
+@bp.get("/instances/<instance_id>/export.<fmt>")
+@login_required
+def export_instance(instance_id: str, fmt: str) -> Any:
+    _require_auditor()
+    if fmt not in ("json", "csv"):
+        abort(404)
+    try:
+        view = services().engine.get_instance(instance_id).as_dict()
+    except NotFound:
+        abort(404)
+    _log("auditor_export", {"instance_id": instance_id, "format": fmt, "via": "workspace"})
+    if fmt == "json":
+        return Response(json.dumps(view, ensure_ascii=False, indent=1), mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="instance-{instance_id}.json"'})
+    return Response(inspection.events_csv(view["events"]), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="instance-{instance_id}.csv"'})
+
+
+@bp.get("/definitions/<key>/<int:version>.xml")
+@login_required
+def definition_xml(key: str, version: int) -> Any:
+    if not current_user.user.has("auditor", "admin", "analyst"):
+        abort(403)
+    try:
+        return Response(services().engine.definition_xml(key, version), mimetype="application/xml")
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/verify")
+@login_required
+def verify() -> Any:
+    _require_auditor()
+    instance_id = request.args.get("instance") or None
+    result = services().engine.verify_audit(instance_id=instance_id)
+    _log("auditor_verify", {"instance_id": instance_id, "valid": result.valid})
+    return render_template("ui/audit_verify.html", result=result, instance_id=instance_id, title=t("integrity"))
+
+
+@bp.get("/reports")
+@login_required
+def reports() -> Any:
+    _require_auditor()
+    with reading(services().engine.session_factory) as session:
+        data = inspection.reports(session)
+    _log("auditor_report", {"via": "workspace"})
+    return render_template("ui/audit_reports.html", data=data, data_json=json.dumps(data), title=t("reports"))
