@@ -144,7 +144,8 @@ def reports(session: Session) -> dict[str, Any]:
     for procedure, registered, decided in session.execute(
             select(Application.procedure, Application.registered_at, Application.decided_at)
             .where(Application.decided_at.is_not(None), Application.registered_at.is_not(None))):
-        durations.setdefault(procedure, []).append(legal_time.working_days_between(registered, decided))
+        if registered is not None and decided is not None:
+            durations.setdefault(procedure, []).append(legal_time.working_days_between(registered, decided))
     grounds: dict[str, int] = {}
     refused = select(ProcessInstance.id).where(ProcessInstance.outcome == "refused")
     for (data,) in session.execute(select(HumanTask.data).where(HumanTask.instance_id.in_(refused),
