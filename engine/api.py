@@ -73,6 +73,37 @@ class ProcessEngine:
                 raise NotFound(f"process '{key}' has no version {version}")
             return row.bpmn_xml
 
+    def diff(self, key: str, old_version: int, new_version: int) -> dict[str, Any]:
+        from engine.bpmn.diff import diff
+
+        return diff(self.definition_xml(key, old_version), self.definition_xml(key, new_version), key)
+
+    def save_draft_diagram(self, key: str, xml: str, *, owner: str, base_version: int) -> None:
+        from engine.store.tables import AnalystDraft
+
+        with transaction(self.session_factory) as session:
+            row = session.get(AnalystDraft, (owner, key))
+            if row is None:
+                session.add(AnalystDraft(owner=owner, key=key, base_version=base_version, bpmn_xml=xml,
+                                         updated_at=self.clock.now()))
+            else:
+                row.bpmn_xml, row.base_version, row.updated_at = xml, base_version, self.clock.now()
+
+    def draft_diagram(self, key: str, *, owner: str) -> str | None:
+        from engine.store.tables import AnalystDraft
+
+        with reading(self.session_factory) as session:
+            row = session.get(AnalystDraft, (owner, key))
+            return row.bpmn_xml if row else None
+
+    def discard_draft_diagram(self, key: str, *, owner: str) -> None:
+        from engine.store.tables import AnalystDraft
+
+        with transaction(self.session_factory) as session:
+            row = session.get(AnalystDraft, (owner, key))
+            if row is not None:
+                session.delete(row)
+
     # -- instances ----------------------------------------------------------------------------------------
 
     def start_instance(self, key: str, data: dict[str, Any], *, actor: str,

@@ -54,6 +54,7 @@ def init_ui(app: Any) -> None:
                 "session_lang": session.get("lang")}
 
     app.register_blueprint(views.bp)
-    from web.ui import audit
+    from web.ui import analyst, audit
 
     app.register_blueprint(audit.bp)
+    app.register_blueprint(analyst.bp)

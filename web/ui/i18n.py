@@ -102,6 +102,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "month": {"kk": "Ай", "ru": "Месяц", "en": "Month"},
     "count": {"kk": "Саны", "ru": "Количество", "en": "Count"},
     "feed": {"kk": "Мониторинг оқиғалары", "ru": "События мониторинга", "en": "Monitoring feed"},
+    "processes": {"kk": "Процестер каталогы", "ru": "Каталог процессов", "en": "Process catalogue"},
+    "deployed": {"kk": "Орналастырылды", "ru": "Развёрнута", "en": "Deployed"},
+    "edit": {"kk": "Өңдеу", "ru": "Редактировать", "en": "Edit"},
+    "validate": {"kk": "Тексеру", "ru": "Проверить", "en": "Validate"},
+    "deploy": {"kk": "Орналастыру", "ru": "Развернуть", "en": "Deploy"},
+    "name": {"kk": "Атауы", "ru": "Наименование", "en": "Name"},
     "forbidden": {"kk": "Рұқсат жоқ", "ru": "Нет доступа", "en": "Not allowed"},
 }
 

@@ -39,6 +39,8 @@ def _without_page(args: dict[str, Any]) -> dict[str, Any]:
 def index() -> Any:
     if current_user.is_authenticated and current_user.user.has("auditor") and not current_user.user.has(*STAFF):
         return redirect(url_for("audit_ui.search"))
+    if current_user.is_authenticated and current_user.user.has("analyst") and not current_user.user.has(*STAFF):
+        return redirect(url_for("analyst_ui.catalogue"))
     return redirect(url_for("ui.tasks"))
 
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f0e9c5d45e40
+Revision ID: 38efc241a3fe
 Revises: 
-Create Date: 2026-11-24 20:41:44.655025
+Create Date: 2026-11-24 20:46:05.815782
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.store.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'f0e9c5d45e40'
+revision = '38efc241a3fe'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -33,6 +33,14 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_account')),
     sa.UniqueConstraint('username', name=op.f('uq_account_username'))
+    )
+    op.create_table('analyst_draft',
+    sa.Column('owner', sa.String(length=100), nullable=False),
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=False),
+    sa.Column('bpmn_xml', sa.Text(), nullable=False),
+    sa.Column('updated_at', engine.store.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('owner', 'key', name=op.f('pk_analyst_draft'))
     )
     op.create_table('application',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -439,5 +447,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_application_applicant_key'))
 
     op.drop_table('application')
+    op.drop_table('analyst_draft')
     op.drop_table('account')
     # ### end Alembic commands ###

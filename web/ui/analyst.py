@@ -1,0 +1,137 @@
+"""The analysts' workspace: process catalogue, the BPMN editor, validation, deployment, drafts, diffs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+
+import forms
+from engine.errors import DefinitionInvalid, NotFound
+from engine.operations import default_registry
+from web.services import services
+from web.ui.i18n import t
+
+bp = Blueprint("analyst_ui", __name__, url_prefix="/processes", template_folder="../templates")
+
+
+def _require_analyst() -> None:
+    if not current_user.user.has("analyst", "admin", "auditor"):
+        abort(403)
+
+
+def _require_editor() -> None:
+    if not current_user.user.has("analyst"):
+        abort(403)
+
+
+@bp.get("")
+@login_required
+def catalogue() -> Any:
+    _require_analyst()
+    versions = services().engine.list_definitions()
+    keys: dict[str, list[Any]] = {}
+    for v in versions:
+        keys.setdefault(v.key, []).append(v)
+    return render_template("ui/analyst_catalogue.html", keys=keys, title=t("processes"))
+
+
+@bp.get("/<key>/<int:version>")
+@login_required
+def show(key: str, version: int) -> Any:
+    _require_analyst()
+    return render_template("ui/analyst_editor.html", key=key, version=version, readonly=True, csrf=generate_csrf(),
+                           xml_url=url_for("analyst_ui.xml", key=key, version=version), forms=[], operations=[],
+                           title=f"{key} v{version}")
+
+
+@bp.get("/<key>/<int:version>/edit")
+@login_required
+def edit(key: str, version: int) -> Any:
+    _require_editor()
+    draft = services().engine.draft_diagram(key, owner=current_user.user.username)
+    xml_url = url_for("analyst_ui.draft_xml", key=key) if draft and request.args.get("fresh") != "1" else \
+        url_for("analyst_ui.xml", key=key, version=version)
+    return render_template("ui/analyst_editor.html", key=key, version=version, readonly=False, csrf=generate_csrf(),
+                           xml_url=xml_url, forms=forms.form_keys(), operations=sorted(default_registry()),
+                           title=f"{key} v{version}")
+
+
+@bp.get("/<key>/<int:version>.xml")
+@login_required
+def xml(key: str, version: int) -> Any:
+    _require_analyst()
+    try:
+        text = services().engine.definition_xml(key, version)
+    except NotFound:
+        abort(404)
+    return Response(text, mimetype="application/xml",
+                    headers={"Content-Disposition": f'inline; filename="{key}-v{version}.bpmn"'})
+
+
+@bp.get("/<key>/draft.xml")
+@login_required
+def draft_xml(key: str) -> Any:
+    _require_editor()
+    text = services().engine.draft_diagram(key, owner=current_user.user.username)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="application/xml")
+
+
+def _posted_xml() -> bytes:
+    body = request.get_json(silent=True) or {}
+    text = body.get("xml") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        abort(400)
+    return text.encode("utf-8")
+
+
+def _problems(problems: list[Any]) -> dict[str, Any]:
+    return {"errors": [{"line": p.line, "field": p.element or "", "message": p.message} for p in problems]}
+
+
+@bp.post("/<key>/validate")
+@login_required
+def validate(key: str) -> Any:
+    _require_editor()
+    return _problems(services().engine.validate(_posted_xml(), f"{key}.bpmn"))
+
+
+@bp.post("/<key>/draft")
+@login_required
+def save_draft(key: str) -> Any:
+    _require_editor()
+    services().engine.save_draft_diagram(key, _posted_xml().decode(), owner=current_user.user.username,
+                                         base_version=int(request.args.get("base", "0") or 0))
+    return {"saved": True}
+
+
+@bp.post("/<key>/deploy")
+@login_required
+def deploy(key: str) -> Any:
+    _require_editor()
+    try:
+        views = services().engine.deploy(_posted_xml(), f"{key}/{key}.bpmn", actor=current_user.user.username)
+    except DefinitionInvalid as exc:
+        return _problems(exc.problems), 422
+    view = next((v for v in views if v.key == key), views[0])
+    services().engine.discard_draft_diagram(key, owner=current_user.user.username)
+    return {"key": view.key, "version": view.version, "created": view.created}, 201 if view.created else 200
+
+
+@bp.get("/<key>/diff")
+@login_required
+def diff(key: str) -> Any:
+    _require_analyst()
+    try:
+        old, new = int(request.args.get("from", "1")), int(request.args.get("to", "2"))
+        result = services().engine.diff(key, old, new)
+    except (ValueError, NotFound):
+        abort(404)
+    return render_template("ui/analyst_diff.html", key=key, old=old, new=new, result=result,
+                           result_json=json.dumps(result), title=f"{key}: v{old} → v{new}",
+                           xml_url=url_for("analyst_ui.xml", key=key, version=new))
