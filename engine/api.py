@@ -66,6 +66,8 @@ class ProcessEngine:
             return [_definition_view(r, True, counts.get(r.id, 0)) for r in self.definitions.versions(session)]
 
     def definition_xml(self, key: str, version: int) -> str:
+        if not 1 <= version <= 2**31 - 1:
+            raise NotFound(f"process '{key}' has no version {version}")
         with reading(self.session_factory) as session:
             row = session.scalars(select(ProcessDefinition).where(
                 ProcessDefinition.key == key, ProcessDefinition.version == version)).first()

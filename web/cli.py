@@ -82,6 +82,15 @@ def db() -> None:
     pass
 
 
+def _register_backup() -> None:
+    from web.backup import register
+
+    register(db)
+
+
+_register_backup()
+
+
 @db.command("upgrade", help="Apply schema migrations.")
 @click.option("--database-url", default=None)
 def db_upgrade(database_url: str | None) -> None:

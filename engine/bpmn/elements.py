@@ -35,6 +35,7 @@ class ElementInfo:
     timer_kind: str | None = None  # timeDate | timeDuration | timeCycle
     timer_expression: str | None = None
     condition: str | None = None
+    script: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -117,6 +118,7 @@ def read_process(tree: Any, process_id: str) -> ProcessInfo:
             cancel_activity=el.get("cancelActivity", "true") != "false",
             timer_kind=timer_kind,
             timer_expression=timer_expr,
+            script=_text(el, "bpmn:script") or None,
             properties=props,
         )
     props = _properties(process)

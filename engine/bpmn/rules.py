@@ -106,6 +106,13 @@ def check_process(
                 check_expression(el, source, f"parameter '{param}'")
         if el.timer_kind:
             _check_timer(el, check_expression, functions, problem)
+        if el.type == "scriptTask":
+            try:
+                sandbox.compile_script(el.script or "")
+            except SyntaxError as exc:
+                problem(el, f"script is not valid Python: {exc.msg}")
+            except sandbox.UnsafeExpression as exc:
+                problem(el, f"script is not allowed: {exc}")
     for flow in info.flows.values():
         if flow.condition:
             check_expression(flow, flow.condition, "condition")
