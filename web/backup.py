@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 
 def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
     u = make_url(url)
-    args = ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres", "-d", u.database or ""]
+    args = ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres",
+            "-d", u.database or ""]
     env = {"PGPASSWORD": u.password} if u.password else {}
     return args, env
 
