@@ -56,13 +56,18 @@ def append(
 ) -> AuditEvent:
     """Append one event to its chain (the caller's transaction commits it)."""
     chain = instance_id or SYSTEM_CHAIN
-    query = select(ChainHead).where(ChainHead.chain == chain)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    head = session.scalars(query).first()
+    heads: dict[str, ChainHead] = session.info.setdefault("audit_heads", {})
+    head = heads.get(chain)  # one lookup per chain and transaction; the row stays locked and in the session
     if head is None:
-        head = ChainHead(chain=chain, seq=0, hash=GENESIS)
-        session.add(head)
+        query = select(ChainHead).where(ChainHead.chain == chain)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        with session.no_autoflush:
+            head = session.scalars(query).first()
+        if head is None:
+            head = ChainHead(chain=chain, seq=0, hash=GENESIS)
+            session.add(head)
+        heads[chain] = head
     event = AuditEvent(
         chain=chain,
         seq=head.seq + 1,
