@@ -136,7 +136,8 @@ def timers_section(count: int, pending: int) -> dict[str, float]:
         _copy_instances(wiring.db, row, timer, pending, due=timer["due_at"] + timedelta(days=3650))
         script = ("import time, sys; t=time.perf_counter(); from datetime import datetime, UTC; "
                   "from engine.bootstrap import build_engine, make_db_engine; from engine.clock import SimulatedClock; "
-                  f"e=build_engine(make_db_engine({url!r}), clock=SimulatedClock(datetime(2026,1,1,tzinfo=UTC))).engine;"
+                  f"e=build_engine(make_db_engine({url!r}), "
+                  "clock=SimulatedClock(datetime(2026,1,1,tzinfo=UTC))).engine;"
                   "e.fire_due_timers(); e.next_timer_due(); print(time.perf_counter()-t); "
                   "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
