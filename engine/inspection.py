@@ -72,8 +72,10 @@ def query(f: InstanceFilter) -> Select[Any]:
 
 
 def search(session: Session, f: InstanceFilter, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    from engine.queries import capped_count
+
     q = query(f)
-    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    total = capped_count(session, q)
     rows = list(session.scalars(q.offset(offset).limit(limit)))
     apps = {a.id: a for a in session.scalars(select(Application).where(
         Application.id.in_([r.business_key for r in rows if r.business_key])))} if rows else {}

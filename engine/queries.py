@@ -72,12 +72,20 @@ def task_query(f: TaskFilter) -> Select[Any]:
     return q
 
 
+COUNT_CAP = 10_000
+
+
+def capped_count(session: Session, query: Select[Any], cap: int = COUNT_CAP) -> int:
+    """Exact below ``cap``; a list of 100 000 open tasks does not need every row counted on each page view."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).limit(cap).subquery())) or 0
+
+
 def list_tasks(session: Session, f: TaskFilter, *, now: datetime, offset: int = 0,
                limit: int = 50) -> tuple[list[TaskView], int]:
     q = task_query(f)
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    total = capped_count(session, q)
     rows = session.scalars(
-        q.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at).offset(offset).limit(limit)
+        q.order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id).offset(offset).limit(limit)
     )
     return [task_view(r, now=now) for r in rows], total
 

@@ -67,7 +67,7 @@ class ProcessInstance(Base):
     process_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))  # running | completed | cancelled | failed
     business_key: Mapped[str | None] = mapped_column(String(100), index=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     started_by: Mapped[str] = mapped_column(String(100))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(40), index=True)

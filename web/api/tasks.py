@@ -8,6 +8,7 @@ from apiflask import APIBlueprint
 from flask import request
 
 import forms
+from forms.registry import schema_of
 from engine.errors import InvalidInput
 from engine.queries import TaskFilter
 from engine.views import TaskView
@@ -23,7 +24,7 @@ STAFF = ("officer", "signer", "head")
 def task_json(view: TaskView) -> dict[str, Any]:
     d = view.as_dict()
     d["form_key"] = view.form_key
-    d["form"] = forms.load(view.form_key) if forms.exists(view.form_key) else {}
+    d["form"] = schema_of(view.form_key) if forms.exists(view.form_key) else {}  # shared, read-only: no copy
     d.pop("data", None)
     d.pop("draft", None)
     return d

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 38efc241a3fe
+Revision ID: 6fa7b1ae5822
 Revises: 
-Create Date: 2026-11-24 20:46:05.815782
+Create Date: 2026-11-24 20:57:59.600999
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import engine.store.types
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '38efc241a3fe'
+revision = '6fa7b1ae5822'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -297,6 +297,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_process_instance_definition_id'), ['definition_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_outcome'), ['outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_process_key'), ['process_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_process_instance_started_at'), ['started_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_term_breached'), ['term_breached'], unique=False)
 
     op.create_table('human_task',
@@ -373,6 +374,7 @@ def downgrade():
     op.drop_table('human_task')
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_process_instance_term_breached'))
+        batch_op.drop_index(batch_op.f('ix_process_instance_started_at'))
         batch_op.drop_index(batch_op.f('ix_process_instance_process_key'))
         batch_op.drop_index(batch_op.f('ix_process_instance_outcome'))
         batch_op.drop_index(batch_op.f('ix_process_instance_definition_id'))
