@@ -280,7 +280,15 @@ def _worker_rss(master: int) -> float:
     return max(peaks) if peaks else 0.0
 
 
-TARGETS = [("engine_vs_bare_ratio", "<=", 2.0), ("tasklist_p95_ms", "<=", 50.0), ("search_p95_ms", "<=", 50.0),
+def _reliability(timers: int, requests: int) -> dict[str, Any]:
+    from bench.reliability import reliability_section
+
+    return reliability_section(timers, requests)
+
+
+TARGETS = [("reliability_lost_timers", "<=", 0), ("reliability_duplicated_timers", "<=", 0),
+           ("reliability_5xx", "<=", 0),
+           ("engine_vs_bare_ratio", "<=", 2.0), ("tasklist_p95_ms", "<=", 50.0), ("search_p95_ms", "<=", 50.0),
            ("timers_10k_s", "<=", 10.0), ("bytes_per_instance", "<=", 50_000)]
 
 
@@ -294,7 +302,8 @@ def main() -> None:
     sections = [("engine", lambda: engine_section(max(5, 30 // scale), runs)),
                 ("documents", lambda: documents_section(max(2, 10 // scale))),
                 ("timers", lambda: timers_section(10_000 // scale, 100_000 // scale)),
-                ("http", lambda: http_section(100_000 // scale, 400 // (2 if args.quick else 1)))]
+                ("http", lambda: http_section(100_000 // scale, 400 // (2 if args.quick else 1))),
+                ("reliability", lambda: _reliability(2000 // scale, 600 // scale))]
     for name, fn in sections:
         started = time.perf_counter()
         print(f"… {name}", flush=True)

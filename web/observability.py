@@ -18,6 +18,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter("licensing_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
                    registry=REGISTRY)
 LATENCY = Histogram("licensing_http_request_seconds", "HTTP request duration", ["endpoint"], registry=REGISTRY)
+STEP = Histogram("licensing_engine_step_seconds", "Engine step durations (run + persist)", ["kind"],
+                 registry=REGISTRY)
 TASKS_OPEN = Gauge("licensing_tasks_open", "Open user tasks", registry=REGISTRY)
 TASKS_OVERDUE = Gauge("licensing_tasks_overdue", "Open user tasks past their legal due time", registry=REGISTRY)
 TIMERS_PENDING = Gauge("licensing_timers_pending", "Timers waiting to fire", registry=REGISTRY)
@@ -39,6 +41,7 @@ class JsonFormatter(logging.Formatter):
 
 def init(app: Flask) -> None:
     log = logging.getLogger("licensing.http")
+    app.extensions["licensing"].engine.runtime.step_observer = lambda kind, secs: STEP.labels(kind).observe(secs)
 
     @app.before_request
     def _start() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 import uuid
 from collections.abc import Callable, Collection
 from typing import Any
@@ -46,6 +47,12 @@ class Runtime:
         self.ports = ports
         self.clock = clock
         self.validate_form = validate_form
+        # called with (kind, seconds) after each step; the web app feeds it to its metrics
+        self.step_observer: Callable[[str, float], None] | None = None
+
+    def _observe(self, kind: str, started: float) -> None:
+        if self.step_observer is not None:
+            self.step_observer(kind, time.perf_counter() - started)
 
     # -- loading and saving ---------------------------------------------------------------------------
 
@@ -104,9 +111,11 @@ class Runtime:
             task.data.update(copy.deepcopy(data))
         step.audit("instance_started", data={"process": definition.key, "version": definition.version,
                                              "business_key": business_key})
+        started = time.perf_counter()
         with spiff_clock.using(self.clock):
             advance(workflow)
             self._save(step, workflow, set())
+        self._observe("start", started)
         return instance
 
     def complete_task(
@@ -150,10 +159,12 @@ class Runtime:
                    data={"task_id": task_id, "form": row.form, "submitted": data,
                          "due_at": legal_time.iso(row.due_at) if row.due_at else None,
                          "on_time": row.due_at is None or step.now <= row.due_at})
+        started = time.perf_counter()
         with spiff_clock.using(self.clock):
             task.run()
             advance(workflow)
             self._save(step, workflow, before)
+        self._observe("complete_task", started)
         return instance
 
     def fire_timers(self, session: Session, instance_id: str, *, actor: str = "scheduler") -> list[Timer]:
@@ -166,10 +177,12 @@ class Runtime:
             return []
         step, workflow = self._open(session, instance, actor)
         before = completed_ids(workflow)
+        started = time.perf_counter()
         with spiff_clock.using(self.clock):
             workflow.refresh_timers()
             advance(workflow)
             self._save(step, workflow, before)
+        self._observe("fire_timers", started)
         return step.fired_timers
 
     def deliver_message(

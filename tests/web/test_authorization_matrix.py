@@ -82,3 +82,14 @@ def test_a_portal_sees_only_its_own_applications(app, api):
     assert api.get(f"/api/v1/applications/{app_id}", user="portal").status_code == 200
     assert api.get(f"/api/v1/applications/{app_id}", user="portal2").status_code == 404
     assert api.get(f"/api/v1/applications/{app_id}/documents", user="portal2").status_code == 404
+
+
+def test_metrics_report_requests_steps_timers_and_tasks(api):
+    from tests.web.portal import issue_body
+
+    api.set_clock("2025-06-05T10:00:00+05:00")
+    api.submit(issue_body(api, "II"))
+    text = api.client.get("/metrics").data.decode()
+    for name in ("licensing_http_requests_total", "licensing_engine_step_seconds_count", "licensing_timers_pending",
+                 "licensing_tasks_open", "licensing_tasks_overdue", "licensing_timers_late"):
+        assert name in text

@@ -8,10 +8,10 @@ from apiflask import APIBlueprint
 from flask import request
 
 import forms
-from forms.registry import schema_of
 from engine.errors import InvalidInput
 from engine.queries import TaskFilter
 from engine.views import TaskView
+from forms.registry import schema_of
 from web.api import int_arg, json_body, moment_arg
 from web.auth import requires, user
 from web.services import services
