@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import Response, request
+from flask import request
 
 from engine import inspection
 from engine.errors import InvalidInput
 from engine.transactions import reading, transaction
+from web import exports
 from web.api import int_arg, moment_arg
 from web.auth import requires, user
 from web.services import services
@@ -75,11 +75,7 @@ def export_instances() -> Any:
     with reading(services().engine.session_factory) as session:
         items, total = inspection.search(session, instance_filter(), offset=0, limit=10_000)
     _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt})
-    if fmt == "json":
-        return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
-                        headers={"Content-Disposition": 'attachment; filename="instances.json"'})
-    return Response(inspection.to_csv(items), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="instances.csv"'})
+    return exports.instances(items, fmt)
 
 
 @bp.get("/instances/<instance_id>")
@@ -100,12 +96,7 @@ def export_instance(instance_id: str) -> Any:
         raise InvalidInput("must be csv or json", field="format")
     view = services().engine.get_instance(instance_id).as_dict()
     _log("auditor_export", {"instance_id": instance_id, "format": fmt})
-    name = f"instance-{instance_id}.{fmt}"
-    if fmt == "json":
-        return Response(json.dumps(view, ensure_ascii=False, indent=1), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return Response(inspection.events_csv(view["events"]), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return exports.history(view, fmt)
 
 
 @bp.get("/audit/verify")

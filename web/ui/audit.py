@@ -15,6 +15,7 @@ from engine.errors import NotFound
 from engine.store.licensing_tables import CabinetNotice, Document
 from engine.store.tables import OutboxEvent
 from engine.transactions import reading, transaction
+from web import exports
 from web.api.audit import instance_filter
 from web.services import services
 from web.ui.i18n import t
@@ -54,11 +55,7 @@ def export() -> Any:
     with reading(services().engine.session_factory) as session:
         items, _ = inspection.search(session, instance_filter(), offset=0, limit=10_000)
     _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt, "via": "workspace"})
-    if fmt == "json":
-        return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
-                        headers={"Content-Disposition": 'attachment; filename="instances.json"'})
-    return Response(inspection.to_csv(items), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="instances.csv"'})
+    return exports.instances(items, fmt)
 
 
 @bp.get("/instances/<instance_id>")
@@ -99,11 +96,7 @@ def export_instance(instance_id: str, fmt: str) -> Any:
     except NotFound:
         abort(404)
     _log("auditor_export", {"instance_id": instance_id, "format": fmt, "via": "workspace"})
-    if fmt == "json":
-        return Response(json.dumps(view, ensure_ascii=False, indent=1), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="instance-{instance_id}.json"'})
-    return Response(inspection.events_csv(view["events"]), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="instance-{instance_id}.csv"'})
+    return exports.history(view, fmt)
 
 
 @bp.get("/definitions/<key>/<int:version>.xml")
