@@ -1,323 +1,356 @@
-"""Run the benchmarks: ``python -m bench [--quick]``; prints a table and writes bench/results.json."""
+"""``python -m bench [--quick]``: every figure of issue 10, printed as a table and written to bench/results.json.
+
+Sections (``--only`` runs some of them and writes bench/results-<sections>.json instead):
+
+- engine   in-process procedures per second: bare SpiffWorkflow, the engine alone (canned operations),
+           the example diagram, the licence-issue procedure with documents stubbed and with real documents,
+           on SQLite and PostgreSQL; bytes per finished instance
+- timers   10 000 due timers fired by a scheduler process
+- http     gunicorn --workers 2 on PostgreSQL with 100 000 instances: task list, instance search, task
+           completion; web worker RSS; then the scheduler's start-up against the same 100 000 pending timers
+- reliability  two schedulers and four web workers under load: every due timer fires once, no 5xx
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import socket
-import statistics
-import subprocess
+import logging
+import math
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import create_engine, select, text
+from bench.common import FULL, QUICK, ROOT, Sizes, log, median, peak_rss_mb, pg_available, pg_database
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = os.environ.get("LICENSING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-sys.path.insert(0, str(ROOT))
-
-
-def median_of(runs: int, fn: Any) -> float:
-    return statistics.median(fn() for _ in range(runs))
-
-
-def pg_database() -> str:
-    from tests.conftest import create_pg_database
-
-    return create_pg_database(PG_ADMIN)
-
-
-def drop(url: str) -> None:
-    from tests.conftest import drop_pg_database
-
-    drop_pg_database(PG_ADMIN, url)
-
-
-def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))) // 1024
-    with create_engine(PG_ADMIN).connect() as conn:
-        pg = conn.execute(text("SHOW server_version")).scalar()
-    import sqlite3
-
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "postgresql": pg}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+TARGETS = {
+    "engine_vs_bare_ratio": (2.0, "persisted engine within 2x of bare SpiffWorkflow"),
+    "tasklist_p95_ms": (50.0, "task list p95 < 50 ms at 100 000 instances"),
+    "search_p95_ms": (50.0, "instance search p95 < 50 ms at 100 000 instances"),
+    "timers_10k_s": (10.0, "10 000 due timers fired in < 10 s"),
+    "bytes_per_instance": (50_000.0, "< 50 kB per instance, documents excluded"),
+}
 
 
 # -- engine -----------------------------------------------------------------------------------------------------
 
 
-def engine_section(n: int, runs: int) -> dict[str, float]:
-    from bench.engine_speed import bare, persisted
+def engine_section(sizes: Sizes, results: dict[str, Any]) -> None:
+    from bench import bare, procedures, storage
 
-    out = {"bare_procedures_per_s": median_of(runs, lambda: bare(n * 2))}
-    out["procedures_per_s_sqlite"] = median_of(
-        runs, lambda: persisted(f"sqlite:///{tempfile.mkdtemp()}/engine.db", n))
+    runs = sizes.runs
+    tmp = Path(tempfile.mkdtemp(prefix="bench-engine-"))
 
-    def on_pg() -> float:
-        url = pg_database()
+    licence, example = bare.BareLicenceIssue(), bare.BareExampleReview()
+    rates = [bare.throughput(licence, sizes.bare_procedures) for _ in range(runs)]
+    results["bare_procedures_per_s"] = median(rates)
+    results["bare_example_per_s"] = median([bare.throughput(example, sizes.bare_procedures) for _ in range(runs)])
+    log(f"bare SpiffWorkflow: {results['bare_procedures_per_s']:.0f} licence issues/s, "
+        f"{results['bare_example_per_s']:.0f} example reviews/s")
+
+    for db_name in ("sqlite", "postgres"):
+        def url(tag: str, name: str = db_name) -> Any:
+            if name == "sqlite":
+                import contextlib
+
+                return contextlib.nullcontext(f"sqlite:///{tmp / tag}.db")
+            return pg_database(tag)
+
+        with url("canned") as u:
+            rates = procedures.canned_throughput(u, count=sizes.procedures_nodocs, runs=runs)["rates"]
+        results[f"engine_alone_per_s_{db_name}"] = median(rates)
+        with url("example") as u:
+            rates = procedures.example_throughput(u, count=sizes.example_procedures, runs=runs)["rates"]
+        results[f"example_per_s_{db_name}"] = median(rates)
+        with url("nodocs") as u:
+            rates = procedures.licence_throughput(u, documents="stub", count=sizes.procedures_nodocs,
+                                                  runs=runs)["rates"]
+        results[f"procedures_per_s_nodocs_{db_name}"] = median(rates)
+        with url("docs") as u:
+            measured = procedures.licence_throughput(
+                u, documents="real", count=sizes.procedures_docs, runs=runs,
+                inspect=storage.measure if db_name == "postgres" else None)
+        results[f"procedures_per_s_{db_name}"] = median(measured["rates"])
+        results[f"ms_per_procedure_{db_name}"] = median(measured["per_procedure_s"]) * 1000
+        if measured["inspected"]:
+            results.update(measured["inspected"])
+        log(f"{db_name}: engine alone {results[f'engine_alone_per_s_{db_name}']:.1f}/s, example "
+            f"{results[f'example_per_s_{db_name}']:.1f}/s, licence issue without documents "
+            f"{results[f'procedures_per_s_nodocs_{db_name}']:.1f}/s, with documents "
+            f"{results[f'procedures_per_s_{db_name}']:.2f}/s")
+
+    bare_rate, example_rate = results["bare_procedures_per_s"], results["bare_example_per_s"]
+    results["engine_vs_bare_ratio"] = bare_rate / results["engine_alone_per_s_sqlite"]
+    results["engine_vs_bare_ratio_postgres"] = bare_rate / results["engine_alone_per_s_postgres"]
+    results["engine_vs_bare_ratio_example_sqlite"] = example_rate / results["example_per_s_sqlite"]
+    results["engine_vs_bare_ratio_example_postgres"] = example_rate / results["example_per_s_postgres"]
+    results["nodocs_vs_bare_ratio_sqlite"] = bare_rate / results["procedures_per_s_nodocs_sqlite"]
+    results["documents_vs_bare_ratio_sqlite"] = bare_rate / results["procedures_per_s_sqlite"]
+
+
+# -- timers -----------------------------------------------------------------------------------------------------
+
+
+def timers_section(sizes: Sizes, results: dict[str, Any]) -> None:
+    from bench import timers
+
+    runs = [timers.fire_run(sizes.timers) for _ in range(sizes.timer_runs)]
+    fire_s = median([r["fire_s"] for r in runs])
+    results["timers_count"] = sizes.timers
+    results["timers_fire_s"] = fire_s
+    results["timers_per_s"] = sizes.timers / fire_s
+    results["timers_10k_s"] = fire_s * 10_000 / sizes.timers
+    results["scheduler_fire_peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+
+
+# -- HTTP -------------------------------------------------------------------------------------------------------
+
+
+def http_section(sizes: Sizes, results: dict[str, Any]) -> None:
+    from sqlalchemy import create_engine, text
+
+    from bench import dataset, timers, web_load
+
+    with pg_database("http") as url, tempfile.TemporaryDirectory(prefix="bench-keys-") as keys:
+        made = dataset.build(url, Path(keys), instances=sizes.instances, real=sizes.real_instances)
+        counts = made["counts"]
+        results["http_instances"] = counts["process_instance"]
+        results["http_dataset"] = counts
+        results["http_dataset_s"] = made["seconds"]
+        results["disk_bytes_per_instance"] = counts["database_bytes"] / counts["process_instance"]
+        log(f"dataset: {counts['process_instance']} instances, {counts['human_task']} tasks "
+            f"({counts['open_tasks']} open), {counts['timer']} timers ({counts['pending_timers']} pending), "
+            f"{counts['audit_event']} audit events, {counts['database_bytes'] / 2**30:.2f} GiB "
+            f"in {made['seconds']:.0f} s")
+        db = create_engine(url)
+        with db.connect() as conn:
+            bin_iin = conn.execute(text("SELECT bin_iin FROM application ORDER BY number LIMIT 1 OFFSET 77")).scalar()
+        word = quote(dataset.WORDS[3].casefold())
+
+        server = web_load.Gunicorn(url, Path(keys))
         try:
-            return persisted(url, n)
+            server.wait()
+            port = server.port
+            officer, auditor = web_load.token(port, "officer"), web_load.token(port, "auditor")
+            n, few = sizes.http_requests, max(10, sizes.http_requests // 4)
+            tasks = {"plain": "/api/v1/tasks?limit=50", "applicant": f"/api/v1/tasks?limit=50&applicant={word}",
+                     "subtype": "/api/v1/tasks?limit=50&subtype=II", "queue": "/api/v1/tasks?limit=50&box=queue",
+                     "deep_page": "/api/v1/tasks?limit=50&offset=2000"}
+            search = {"plain": "/api/v1/instances?limit=50", "running": "/api/v1/instances?limit=50&status=running",
+                      "applicant": f"/api/v1/instances?limit=50&applicant={word}",
+                      "bin_iin": f"/api/v1/instances?limit=50&bin_iin={bin_iin}",
+                      "issued_by_end": "/api/v1/instances?limit=50&outcome=issued&sort=-ended_at",
+                      "officer": "/api/v1/instances?limit=50&officer=officer2"}
+            # warm-up: both workers import, connect and fill their caches
+            web_load.load(port, [("GET", tasks["plain"], None)] * 8, officer, threads=sizes.http_threads)
+            web_load.load(port, [("GET", search["plain"], None)] * 8, auditor, threads=sizes.http_threads)
+            variants: dict[str, Any] = {}
+            for group, paths, token in (("tasklist", tasks, officer), ("search", search, auditor)):
+                pooled: list[float] = []
+                for name, path in paths.items():
+                    r = web_load.load(port, [("GET", path, None)] * (n if name == "plain" else few), token,
+                                      threads=sizes.http_threads)
+                    if r.errors:
+                        raise RuntimeError(f"{group}/{name}: {r.errors[:3]}")
+                    variants[f"{group}_{name}"] = r.summary()
+                    pooled += r.latencies_ms
+                    if name == "plain":
+                        for key, value in r.summary().items():
+                            if key in ("p50_ms", "p95_ms", "p99_ms", "rps"):
+                                results[f"{group}_{key}"] = value
+                from bench.common import percentile
+
+                results[f"{group}_all_variants_p95_ms"] = percentile(pooled, 95)
+                slowest = max((v for v in variants if v.startswith(group)), key=lambda v: variants[v]["p95_ms"])
+                results[f"{group}_slowest_variant"] = slowest
+                log(f"{group}: p95 {results[f'{group}_p95_ms']:.1f} ms (plain), slowest {slowest} "
+                    f"{variants[slowest]['p95_ms']:.1f} ms")
+            results["http_variants"] = variants
+
+            completion: list[float] = []
+            elapsed = 0.0
+            real = made["real_applications"]
+            for element, decision in (("completeness_check", "complete"), ("qualification_check", "compliant")):
+                with db.connect() as conn:
+                    ids = [r[0] for r in conn.execute(text(
+                        "SELECT id FROM human_task WHERE status = 'open' AND element = :e "
+                        "AND application_id = ANY(:a)"), {"e": element, "a": real})]
+                if len(ids) != len(real):
+                    raise RuntimeError(f"{len(ids)} open {element} tasks of {len(real)} real applications")
+                calls = [("POST", f"/api/v1/tasks/{i}/complete", {"data": {"decision": decision}}) for i in ids]
+                r = web_load.load(port, calls, officer, threads=sizes.http_threads)
+                if r.errors:
+                    raise RuntimeError(f"task completion: {r.errors[:3]}")
+                completion += r.latencies_ms
+                elapsed += r.elapsed_s
+            from bench.common import percentile
+
+            results["complete_p50_ms"] = percentile(completion, 50)
+            results["complete_p95_ms"] = percentile(completion, 95)
+            results["complete_p99_ms"] = percentile(completion, 99)
+            results["complete_rps"] = len(completion) / elapsed
+            log(f"task completion: p95 {results['complete_p95_ms']:.1f} ms, {results['complete_rps']:.1f}/s")
+            rss = server.worker_peak_rss_mb()
+            results["web_worker_peak_rss_mb"] = max(rss)
         finally:
-            drop(url)
-
-    out["procedures_per_s_postgres"] = median_of(runs, on_pg)
-    out["engine_vs_bare_ratio"] = out["bare_procedures_per_s"] / out["procedures_per_s_sqlite"]
-    return out
-
-
-def documents_section(n: int) -> dict[str, float]:
-    """Full procedures with PDFs and signatures, through the API in-process; bytes per finished instance."""
-    from tests.web.conftest import make_app
-    from tests.web.portal import Api, drive_to_licence, issue_body, pay_fee
-
-    tmp = Path(tempfile.mkdtemp())
-    app = make_app(f"sqlite:///{tmp / 'docs.db'}", tmp)
-    api = Api(app.test_client())
-    api.set_clock("2025-06-05T10:00:00+05:00")
-    started = time.perf_counter()
-    for _ in range(n):
-        body = issue_body(api, "II")
-        pay_fee(api, body, "2025-06-02T12:00:00+05:00")
-        drive_to_licence(api, api.submit(body).get_json()["id"])
-    rate = n / (time.perf_counter() - started)
-    db = app.extensions["licensing"].wiring.db
-    with db.connect() as conn:
-        count = conn.scalar(text("SELECT count(*) FROM process_instance"))
-        state = conn.scalar(text("SELECT sum(length(state_json)) FROM process_instance"))
-        events = conn.scalar(text("SELECT sum(length(CAST(data AS TEXT)) + 300) FROM audit_event"))
-        rows = conn.scalar(text("SELECT (SELECT count(*) FROM human_task) * 400 + (SELECT count(*) FROM timer) * 250 "
-                                "+ (SELECT sum(length(CAST(payload AS TEXT)) + 150) FROM outbox_event)"))
-        docs = conn.scalar(text("SELECT sum(length(pdf) + length(signed_xml)) FROM document"))
-    per = (state + events + rows) / count
-    db.dispose()
-    return {"procedures_per_s_with_documents": rate, "bytes_per_instance": per,
-            "bytes_per_instance_with_documents": per + docs / count}
-
-
-# -- timers ---------------------------------------------------------------------------------------------------------
-
-
-def timers_section(count: int, pending: int) -> dict[str, float]:
-    from engine.bootstrap import build_engine, make_db_engine
-    from engine.clock import SimulatedClock
-    from engine.store.tables import ProcessInstance, Timer
-    from tests.support import make_engine, start_review
-
-    url = pg_database()
-    try:
-        wiring, clock = make_engine(url, datetime(2025, 3, 3, 4, tzinfo=UTC))
-        template = start_review(wiring, registered_at="2025-03-03T10:00:00+05:00")
-        with wiring.db.connect() as conn:
-            row = conn.execute(select(ProcessInstance).where(ProcessInstance.id == template.id)).mappings().one()
-            timer = conn.execute(select(Timer).where(Timer.instance_id == template.id)).mappings().one()
-        _copy_instances(wiring.db, row, timer, count, due=timer["due_at"])
-        later = SimulatedClock(timer["due_at"] + timedelta(days=1))
-        scheduler = build_engine(make_db_engine(url), clock=later)
-        started = time.perf_counter()
-        fired = scheduler.engine.fire_due_timers()
-        fire_s = time.perf_counter() - started
-        assert len(fired) == count + 1, len(fired)
-        _copy_instances(wiring.db, row, timer, pending, due=timer["due_at"] + timedelta(days=3650))
-        script = ("import time, sys; t=time.perf_counter(); from datetime import datetime, UTC; "
-                  "from engine.bootstrap import build_engine, make_db_engine; from engine.clock import SimulatedClock; "
-                  f"e=build_engine(make_db_engine({url!r}), "
-                  "clock=SimulatedClock(datetime(2026,1,1,tzinfo=UTC))).engine;"
-                  "e.fire_due_timers(); e.next_timer_due(); print(time.perf_counter()-t); "
-                  "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
-        start_s, rss_kb = out.stdout.split()
-        wiring.db.dispose()
-        scheduler.db.dispose()
-        return {"timers_10k_s": fire_s * 10_000 / count, "timers_fired": count, "timers_fire_s": fire_s,
-                "scheduler_start_100k_s": float(start_s) if pending == 100_000 else float(start_s),
-                "scheduler_pending_timers": pending, "scheduler_peak_rss_mb": int(rss_kb) / 1024}
-    finally:
-        drop(url)
-
-
-def _copy_instances(db: Any, row: Any, timer: Any, count: int, *, due: datetime, batch: int = 5000) -> None:
-    import re
-    import uuid
-
-    from sqlalchemy import insert
-
-    from engine.store.tables import ProcessInstance, Timer
-
-    ids = sorted(set(re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", row["state_json"])))
-    pattern = re.compile("|".join(ids))
-    for start in range(0, count, batch):
-        insts, timers = [], []
-        for _ in range(min(batch, count - start)):
-            ident = str(uuid.uuid4())
-            fresh = {old: str(uuid.uuid4()) for old in ids}  # every copy gets task ids of its own
-            state = pattern.sub(lambda m, f=fresh: f[m.group(0)], row["state_json"])
-            insts.append({**dict(row), "id": ident, "version_id": 1, "state_json": state})
-            timers.append({"instance_id": ident, "spiff_task_id": fresh[timer["spiff_task_id"]],
-                           "element": timer["element"],
-                           "name": timer["name"], "clause": timer["clause"], "attached_to": timer["attached_to"],
-                           "due_at": due, "created_at": timer["created_at"], "fired_at": None, "cancelled_at": None})
-        with db.begin() as conn:
-            conn.execute(insert(ProcessInstance), insts)
-            conn.execute(insert(Timer), timers)
-
-
-# -- HTTP -------------------------------------------------------------------------------------------------------------
-
-
-def http_section(instances: int, requests: int) -> dict[str, float]:
-    from engine.bootstrap import make_db_engine
-    from web import create_app
-
-    url = pg_database()
-    keys = Path(tempfile.mkdtemp())
-    env = {**os.environ, "LICENSING_DATABASE_URL": url, "LICENSING_DEMO": "1", "LICENSING_CLOCK": "simulated",
-           "LICENSING_KEYS_DIR": str(keys), "LICENSING_SECRET_KEY": "bench"}
-    try:
-        app = create_app({"DATABASE_URL": url, "DEMO": True, "CLOCK": "simulated", "KEYS_DIR": str(keys)})
-        app.extensions["licensing"].wiring.db.dispose()
-        from bench.load import fill
-
-        db = make_db_engine(url)
-        fill(db, instances)
-        with db.begin() as conn:
-            conn.execute(text("ANALYZE"))
+            server.stop()
         db.dispose()
-        port = _free_port()
-        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                                   f"127.0.0.1:{port}", "--log-level", "warning", "web.wsgi:app"], cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait(base)
-            officer, auditor = _token(base, "officer"), _token(base, "auditor")
-            tasklist = _load(base + "/api/v1/tasks?limit=50", officer, requests)
-            tasklist_filtered = _load(base + "/api/v1/tasks?limit=50&applicant=%D0%BD%D2%B1%D1%80", officer,
-                                      requests // 2)
-            search = _load(base + "/api/v1/instances?limit=50", auditor, requests)
-            search_filtered = _load(base + "/api/v1/instances?limit=50&bin_iin=210340000777", auditor, requests // 2)
-            rss = _worker_rss(server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-        return {"tasklist_p50_ms": tasklist["p50"], "tasklist_p95_ms": tasklist["p95"],
-                "tasklist_p99_ms": tasklist["p99"], "tasklist_rps": tasklist["rps"],
-                "tasklist_filtered_p95_ms": tasklist_filtered["p95"],
-                "search_p50_ms": search["p50"], "search_p95_ms": search["p95"], "search_p99_ms": search["p99"],
-                "search_rps": search["rps"], "search_filtered_p95_ms": search_filtered["p95"],
-                "web_worker_peak_rss_mb": rss, "http_instances": instances}
-    finally:
-        drop(url)
+
+        starts = [timers.probe(url, Path(keys)) for _ in range(sizes.scheduler_runs)]
+        if any(s.get("fired") for s in starts):
+            raise RuntimeError("the scheduler fired timers at start-up: pending timers were meant to be due later")
+        results["scheduler_start_100k_s"] = median([s["startup_s"] for s in starts])
+        results["scheduler_first_poll_s"] = median([s["fire_s"] for s in starts])
+        results["scheduler_pending_timers"] = counts["pending_timers"]
+        results["scheduler_start_peak_rss_mb"] = max(s["peak_rss_mb"] for s in starts)
+        log(f"scheduler start-up with {counts['pending_timers']} pending timers: "
+            f"{results['scheduler_start_100k_s']:.2f} s")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# -- reliability ----------------------------------------------------------------------------------------------
 
 
-def _wait(base: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return
-        except Exception:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
+def reliability_section(sizes: Sizes, results: dict[str, Any]) -> None:
+    from bench.reliability import reliability_run
+
+    results.update(reliability_run(sizes.reliability_timers, sizes.reliability_requests))
 
 
-def _token(base: str, user: str) -> str:
-    req = urllib.request.Request(base + "/api/v1/auth/token", data=json.dumps({"username": user, "password": user})
-                                 .encode(), headers={"Content-Type": "application/json"})
-    return json.loads(urllib.request.urlopen(req, timeout=10).read())["token"]
+# -- report ------------------------------------------------------------------------------------------------------
+
+ROWS = [
+    ("Engine, in-process (procedures per second)", None, ""),
+    ("bare SpiffWorkflow, licence issue (lower bound)", "bare_procedures_per_s", "/s"),
+    ("engine alone, licence issue, operations canned, SQLite", "engine_alone_per_s_sqlite", "/s"),
+    ("engine alone, licence issue, operations canned, PostgreSQL", "engine_alone_per_s_postgres", "/s"),
+    ("  ratio engine alone / bare, SQLite", "engine_vs_bare_ratio", "x"),
+    ("  ratio engine alone / bare, PostgreSQL", "engine_vs_bare_ratio_postgres", "x"),
+    ("bare SpiffWorkflow, example_review", "bare_example_per_s", "/s"),
+    ("engine, example_review, SQLite", "example_per_s_sqlite", "/s"),
+    ("engine, example_review, PostgreSQL", "example_per_s_postgres", "/s"),
+    ("  ratio example engine / bare, SQLite", "engine_vs_bare_ratio_example_sqlite", "x"),
+    ("  ratio example engine / bare, PostgreSQL", "engine_vs_bare_ratio_example_postgres", "x"),
+    ("licence issue, documents stubbed, SQLite", "procedures_per_s_nodocs_sqlite", "/s"),
+    ("licence issue, documents stubbed, PostgreSQL", "procedures_per_s_nodocs_postgres", "/s"),
+    ("licence issue with documents (PDF+XMLDSig), SQLite", "procedures_per_s_sqlite", "/s"),
+    ("licence issue with documents (PDF+XMLDSig), PostgreSQL", "procedures_per_s_postgres", "/s"),
+    ("Storage per finished licence issue (PostgreSQL, as stored)", None, ""),
+    ("bytes per instance, documents excluded", "bytes_per_instance", "B"),
+    ("bytes per instance, documents included", "bytes_per_instance_with_documents", "B"),
+    ("  uncompressed, documents excluded", "bytes_per_instance_raw", "B"),
+    ("  of which serialized state, stored / uncompressed", ("state_json_bytes_stored", "state_json_bytes_raw"), "B"),
+    ("Timers", None, ""),
+    ("due timers fired by the scheduler", "timers_count", ""),
+    ("time to fire 10 000 due timers", "timers_10k_s", "s"),
+    ("timers fired per second", "timers_per_s", "/s"),
+    ("scheduler start-up, spawn to first poll done", "scheduler_start_100k_s", "s"),
+    ("  pending timers in the database", "scheduler_pending_timers", ""),
+    ("HTTP, gunicorn --workers 2, PostgreSQL", None, ""),
+    ("instances in the database", "http_instances", ""),
+    ("task list (page of 50) p50 / p95 / p99", ("tasklist_p50_ms", "tasklist_p95_ms", "tasklist_p99_ms"), "ms"),
+    ("  throughput", "tasklist_rps", "/s"),
+    ("  p95 over every filter variant", "tasklist_all_variants_p95_ms", "ms"),
+    ("instance search (page of 50) p50 / p95 / p99", ("search_p50_ms", "search_p95_ms", "search_p99_ms"), "ms"),
+    ("  throughput", "search_rps", "/s"),
+    ("  p95 over every filter variant", "search_all_variants_p95_ms", "ms"),
+    ("task completion p50 / p95 / p99", ("complete_p50_ms", "complete_p95_ms", "complete_p99_ms"), "ms"),
+    ("  throughput", "complete_rps", "/s"),
+    ("Reliability: 2 schedulers + 4 web workers, PostgreSQL", None, ""),
+    ("due timers / fired / duplicated", ("reliability_timers", "reliability_fired",
+                                         "reliability_duplicated_timers"), ""),
+    ("requests / failed (5xx or refused)", ("reliability_requests", "reliability_5xx"), ""),
+    ("  until every due timer had fired", "reliability_s", "s"),
+    ("Memory (peak RSS)", None, ""),
+    ("web worker under the HTTP load", "web_worker_peak_rss_mb", "MiB"),
+    ("scheduler, start-up with the pending timers", "scheduler_start_peak_rss_mb", "MiB"),
+    ("scheduler, firing the due timers", "scheduler_fire_peak_rss_mb", "MiB"),
+    ("benchmark process", "bench_process_peak_rss_mb", "MiB"),
+]
 
 
-def _load(url: str, token: str, count: int, threads: int = 4) -> dict[str, float]:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    per = max(1, count // threads)
+def _fmt(value: Any) -> str:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    if math.isnan(value):
+        return "—"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}".replace(",", " ")
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
 
-    def worker() -> None:
-        for _ in range(per):
-            req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-            t = time.perf_counter()
-            with urllib.request.urlopen(req, timeout=30) as r:
-                r.read()
-                assert r.status == 200
-            with lock:
-                latencies.append((time.perf_counter() - t) * 1000)
 
+def table(results: dict[str, Any]) -> str:
+    lines = [f"machine: {results['machine_summary']}", f"sizes: {results['sizes']} (median of {results['runs']} "
+             "runs where a figure is a rate; see bench/README.md)", ""]
+    width = 62
+    for label, key, unit in ROWS:
+        if key is None:
+            lines.append(f"\n{label}")
+            continue
+        keys = key if isinstance(key, tuple) else (key,)
+        if not all(k in results for k in keys):
+            continue
+        value = " / ".join(_fmt(results[k]) for k in keys)
+        target = ""
+        if keys[-1] in TARGETS or keys[0] in TARGETS:
+            k = keys[-1] if keys[-1] in TARGETS else keys[0]
+            limit, _ = TARGETS[k]
+            met = results[k] <= limit
+            target = f"target {_fmt(limit)}: {'met' if met else 'MISSED'} ({results[k] / limit:.1f}x the target)"
+        lines.append(f"  {label:<{width}}{value:>20} {unit:<4} {target}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes (under a minute)")
+    parser.add_argument("--only", default="", help="comma-separated sections: engine, timers, http, reliability")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # alembic and the app log at INFO when the app is built
+    sizes = QUICK if args.quick else FULL
+    sections = {"engine": engine_section, "timers": timers_section, "http": http_section,
+                "reliability": reliability_section}
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(sections)
+    unknown = set(chosen) - set(sections)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    if not pg_available():
+        print("PostgreSQL does not answer (set LICENSING_BENCH_PG_URL or run `make postgres`)", file=sys.stderr)
+        return 2
+    from bench import machine
+
+    described = machine.describe()
+    results: dict[str, Any] = {"machine": described, "machine_summary": machine.summary(described),
+                               "quick": args.quick, "sizes": sizes.label, "runs": sizes.runs,
+                               "at": datetime.now(UTC).isoformat(timespec="seconds")}
     started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for th in pool:
-        th.start()
-    for th in pool:
-        th.join()
-    elapsed = time.perf_counter() - started
-    return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99),
-            "rps": len(latencies) / elapsed}
-
-
-def _worker_rss(master: int) -> float:
-    peaks = []
-    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
-        status = Path(f"/proc/{child}/status").read_text()
-        peaks.append(int(status.split("VmHWM:")[1].split()[0]) / 1024)
-    return max(peaks) if peaks else 0.0
-
-
-def _reliability(timers: int, requests: int) -> dict[str, Any]:
-    from bench.reliability import reliability_section
-
-    return reliability_section(timers, requests)
-
-
-TARGETS = [("reliability_lost_timers", "<=", 0), ("reliability_duplicated_timers", "<=", 0),
-           ("reliability_5xx", "<=", 0),
-           ("engine_vs_bare_ratio", "<=", 2.0), ("tasklist_p95_ms", "<=", 50.0), ("search_p95_ms", "<=", 50.0),
-           ("timers_10k_s", "<=", 10.0), ("bytes_per_instance", "<=", 50_000)]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
-    args = parser.parse_args()
-    scale = 10 if args.quick else 1
-    runs = 3
-    results: dict[str, Any] = {"machine": machine(), "quick": args.quick, "at": datetime.now(UTC).isoformat()}
-    sections = [("engine", lambda: engine_section(max(5, 30 // scale), runs)),
-                ("documents", lambda: documents_section(max(2, 10 // scale))),
-                ("timers", lambda: timers_section(10_000 // scale, 100_000 // scale)),
-                ("http", lambda: http_section(100_000 // scale, 400 // (2 if args.quick else 1))),
-                ("reliability", lambda: _reliability(2000 // scale, 600 // scale))]
-    for name, fn in sections:
-        started = time.perf_counter()
-        print(f"… {name}", flush=True)
-        results.update(fn())
-        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print("\nmachine: " + ", ".join(f"{k}={v}" for k, v in results["machine"].items()))
-    print(f"{'figure':<36}{'value':>14}  target")
-    for key, value in results.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            target = next((f"{op} {limit:g} — {'met' if value <= limit else 'MISSED'}" for k, op, limit in TARGETS
-                           if k == key), "")
-            print(f"{key:<36}{value:>14.2f}  {target}")
+    print(f"benchmarks ({sizes.label}) on {results['machine_summary']}", flush=True)
+    for name in chosen:
+        t0 = time.perf_counter()
+        print(f"\n{name} …", flush=True)
+        sections[name](sizes, results)
+        results[f"section_{name}_s"] = time.perf_counter() - t0
+        print(f"  {name} took {time.perf_counter() - t0:.0f} s", flush=True)
+    results["bench_process_peak_rss_mb"] = peak_rss_mb()
+    results["total_s"] = time.perf_counter() - started
+    print("\n" + table(results))
+    print(f"\ntotal {results['total_s']:.0f} s")
+    name = "results.json" if set(chosen) == set(sections) else f"results-{'-'.join(chosen)}.json"
+    out = ROOT / "bench" / name
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    print(f"written {out.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""A PostgreSQL database with 100 000 licence-issue instances, for the HTTP and scheduler figures.
+
+Going through the engine would take hours, so the rows are written directly — but they are copies of
+rows the engine wrote. The engine first runs a few real procedures (documents stubbed) and leaves them
+at each stage: waiting for completeness_check, for qualification_check, for sign_licence, and finished
+with a licence. Every generated instance copies the rows of one of these templates — its serialized
+state (the real text, so search pages read realistic rows), its application, its human tasks, its timers,
+its audit trail, monitoring feed, staff notifications and cabinet notices — with ids, names, BINs and
+moments of its own:
+
+- half the instances (50.1 %) are running (pending timers all due after the wall clock, two each: the A3.4 total
+  term and the open task's deadline), a small share cancelled, the rest finished over three years;
+- the relational rows go in with SQLAlchemy core ``insert()`` in batches over two connections; the event
+  rows (about 25 per instance) are copied server-side with ``INSERT … SELECT`` from the template rows.
+
+The real instances waiting for completeness_check stay real: the HTTP benchmark completes their tasks.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import Engine
+
+from bench.common import log
+from engine import legal_time
+from engine.store.licensing_tables import Application, CabinetNotice
+from engine.store.tables import AuditEvent, ChainHead, HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
+
+WORDS = ["Алтын", "Бірлік", "Дала", "Жұлдыз", "Қазына", "Нұр", "Сарыарқа", "Тұлпар", "Өркен", "Шұғыла", "Digital",
+         "Mining", "Energy", "Hash", "Ekibastuz", "Pavlodar", "Steppe", "Qazaq", "Power", "Compute", "Байтерек",
+         "Арман", "Береке", "Samruk", "Volt", "Grid", "Atlas", "Орда", "Тараз", "Астана"]
+FORMS = ("ТОО", "АО", "ИП", "ТОО", "ТОО")
+# share of the instances at each stage (running: half; then finished, cancelled)
+MIX = (("completeness", 0.20), ("qualification", 0.20), ("sign", 0.101), ("cancelled", 0.029), ("issued", 0.35),
+       ("refused", 0.07), ("not_considered", 0.05))
+TEMPLATE_OF = {"completeness": "completeness", "qualification": "qualification", "sign": "sign",
+               "cancelled": "completeness", "issued": "done", "refused": "done", "not_considered": "done"}
+EVENT_TABLES = {
+    "audit_event": ("chain, seq, at, actor, kind, instance_id, element, clause, data, prev_hash, hash",
+                    "s.instance_id, t.seq, s.started_at + t.offset_s * interval '1 second', t.actor, t.kind, "
+                    "s.instance_id, t.element, t.clause, t.data, t.prev_hash, t.hash"),
+    "outbox_event": ("at, instance_id, application_id, kind, element, clause, payload",
+                     "s.started_at + t.offset_s * interval '1 second', s.instance_id, s.application_id, t.kind, "
+                     "t.element, t.clause, t.payload"),
+    "staff_notification": ("at, recipient, kind, instance_id, task_id, text, read_at",
+                           "s.started_at + t.offset_s * interval '1 second', t.recipient, t.kind, s.instance_id, "
+                           "t.task_id, t.text, t.read_at"),
+    "cabinet_notice": ("application_id, licence_number, bin_iin, at, kind, text_kk, text_ru, text_en",
+                       "s.application_id, t.licence_number, s.bin_iin, s.started_at + t.offset_s * interval '1 second',"
+                       " t.kind, t.text_kk, t.text_ru, t.text_en"),
+}
+
+
+def _shift(value: Any, delta: timedelta) -> Any:
+    return value + delta if isinstance(value, datetime) else value
+
+
+def _templates(db: Engine, instance_ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The rows the engine wrote for each template instance."""
+    out: dict[str, dict[str, Any]] = {}
+    with db.connect() as conn:
+        for stage, instance_id in instance_ids.items():
+            instance = dict(conn.execute(select(ProcessInstance.__table__).where(
+                ProcessInstance.id == instance_id)).mappings().one())
+            app = dict(conn.execute(select(Application.__table__).where(
+                Application.id == instance["business_key"])).mappings().one())
+            tasks = [dict(r) for r in conn.execute(select(HumanTask.__table__).where(
+                HumanTask.instance_id == instance_id).order_by(HumanTask.created_at)).mappings()]
+            timers = [dict(r) for r in conn.execute(select(Timer.__table__).where(
+                Timer.instance_id == instance_id).order_by(Timer.id)).mappings()]
+            out[stage] = {"instance": instance, "application": app, "tasks": tasks, "timers": timers}
+    return out
+
+
+def _names(rnd: random.Random, i: int) -> tuple[str, str, str]:
+    name = f"{rnd.choice(FORMS)} «{rnd.choice(WORDS)} {rnd.choice(WORDS)} {i}»"
+    bin_iin = f"{rnd.choice((21, 22, 23, 19, 18))}{rnd.randint(1, 12):02d}4{i:07d}"
+    return name, name.casefold(), bin_iin
+
+
+def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: random.Random) -> dict[str, Any]:
+    instance, app = tpl["instance"], tpl["application"]
+    base = instance["started_at"]
+    running = stage in ("completeness", "qualification", "sign")
+    if running:
+        started = now - timedelta(seconds=rnd.uniform(60, 20 * 3600))  # every pending timer stays ahead of now
+    else:
+        started = now - timedelta(days=rnd.uniform(21, 3 * 365))
+    delta = started - base
+    ended = started + timedelta(days=rnd.uniform(1, 21)) if not running else None
+    instance_id, app_id = str(uuid.uuid4()), str(uuid.uuid4())
+    name, key, bin_iin = _names(rnd, i)
+    outcome = {"issued": "issued", "refused": "refused", "not_considered": "not_considered"}.get(stage)
+    status = "running" if running else ("cancelled" if stage == "cancelled" else "completed")
+    year = legal_time.to_local(started).year
+    licence = f"DM0{1 if app['subtype'] == 'I' else 2}-{year}-B{i:06d}" if outcome == "issued" else None
+    body = dict(app["body"])
+    body["applicant"] = {**body.get("applicant", {}), "name": name, "bin_iin": bin_iin}
+    app_row = {**app, "id": app_id, "number": f"KZ-DM-{year}-B{i:06d}", "bin_iin": bin_iin, "applicant_name": name,
+               "applicant_key": key, "licence_number": licence, "body": body, "idempotency_key": app_id,
+               "submitted_at": started, "registered_at": _shift(app["registered_at"], delta),
+               "expected_result_at": _shift(app["expected_result_at"], delta), "outcome": outcome,
+               "status": {"running": app["status"], "cancelled": "cancelled", "completed": "decided"}[status],
+               "instance_id": instance_id, "decided_at": ended if outcome else None}
+    inst_row = {**instance, "id": instance_id, "business_key": app_id, "started_at": started, "status": status,
+                "ended_at": ended, "outcome": outcome, "version_id": 1,
+                "active_elements": instance["active_elements"] if running else []}
+    tasks = []
+    for t in tpl["tasks"]:
+        task = {**{k: _shift(v, delta) for k, v in t.items()}, "id": str(uuid.uuid4()), "instance_id": instance_id,
+                "application_id": app_id, "applicant_name": name, "applicant_key": key, "bin_iin": bin_iin}
+        if stage == "cancelled" and task["status"] == "open":
+            task["status"], task["completed_at"] = "cancelled", ended
+        tasks.append(task)
+    timers = []
+    for t in tpl["timers"]:
+        timer = {k: _shift(v, delta) for k, v in t.items() if k != "id"}
+        timer.update(instance_id=instance_id, spiff_task_id=str(uuid.uuid4()))
+        if stage == "cancelled" and timer["fired_at"] is None and timer["cancelled_at"] is None:
+            timer["cancelled_at"] = ended
+        timers.append(timer)
+    return {"application": app_row, "instance": inst_row, "tasks": tasks, "timers": timers,
+            "stage": {"instance_id": instance_id, "application_id": app_id, "bin_iin": bin_iin,
+                      "stage": TEMPLATE_OF[stage], "started_at": started.astimezone(UTC).replace(tzinfo=None),
+                      "part": i % 2}}
+
+
+def _copy_events(url: str, templates: dict[str, str]) -> None:
+    """Event rows of every generated instance, copied server-side from its template's rows."""
+    db = create_engine(url)
+    with db.begin() as conn:
+        for table in EVENT_TABLES:
+            key = "application_id" if table == "cabinet_notice" else "instance_id"
+            arms = " UNION ALL ".join(
+                f"SELECT '{stage}' AS stage, x.*, EXTRACT(EPOCH FROM x.at - p.started_at)::float8 AS offset_s "
+                f"FROM {table} x JOIN process_instance p ON p.id = '{iid}' "
+                f"WHERE x.{key} = {'p.business_key' if key == 'application_id' else 'p.id'}"
+                for stage, iid in templates.items())
+            conn.execute(text(f"CREATE UNLOGGED TABLE bench_tpl_{table} AS {arms}"))
+    db.dispose()
+
+    def part(n: int) -> None:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for table, (columns, values) in EVENT_TABLES.items():
+                conn.execute(text(f"INSERT INTO {table} ({columns}) SELECT {values} FROM bench_stage s "
+                                  f"JOIN bench_tpl_{table} t ON t.stage = s.stage WHERE s.part = {n}"))
+            conn.execute(text("INSERT INTO audit_chain_head (chain, seq, hash) SELECT s.instance_id, t.seq, t.hash "
+                              "FROM bench_stage s JOIN (SELECT DISTINCT ON (stage) stage, seq, hash "
+                              "FROM bench_tpl_audit_event ORDER BY stage, seq DESC) t ON t.stage = s.stage "
+                              f"WHERE s.part = {n}"))
+        engine.dispose()
+
+    threads = [threading.Thread(target=part, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db = create_engine(url)
+    with db.begin() as conn:
+        for table in EVENT_TABLES:
+            conn.execute(text(f"DROP TABLE bench_tpl_{table}"))
+        conn.execute(text("DROP TABLE bench_stage"))
+    db.dispose()
+
+
+def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1000) -> dict[str, Any]:
+    """Fill the database at ``url``; returns the real instances' application ids and what was made."""
+    from bench.procedures import LicenceDriver, make_app
+
+    started = time.perf_counter()
+    now = datetime.now(UTC).replace(microsecond=0)
+    app = make_app(url, keys_dir, now=legal_time.iso(now - timedelta(minutes=5)), demo=True)
+    driver = LicenceDriver(app, documents="stub")
+    bodies = [driver.prepare(subtype="I" if i % 3 else "II") for i in range(real + 3)]
+    real_apps = [driver.submit(b) for b in bodies[:real]]
+    qualification = driver.submit(bodies[real])
+    driver.complete(qualification, "completeness_check", {"decision": "complete"}, "officer")
+    sign = driver.submit(bodies[real + 1])
+    driver.complete(sign, "completeness_check", {"decision": "complete"}, "officer")
+    driver.complete(sign, "qualification_check", {"decision": "compliant"}, "officer")
+    done = driver.run(bodies[real + 2])
+    instance_of = {a: driver.licensing.get_application(a)["instance_id"] for a in (real_apps[0], qualification,
+                                                                                  sign, done)}
+    template_ids = {"completeness": instance_of[real_apps[0]], "qualification": instance_of[qualification],
+                    "sign": instance_of[sign], "done": instance_of[done]}
+    db = app.extensions["licensing"].wiring.db
+    templates = _templates(db, template_ids)
+    log(f"{real + 3} real instances through the engine in {time.perf_counter() - started:.1f} s")
+
+    generated = instances - real - 3
+    rnd = random.Random(169)
+    stages = [stage for stage, share in MIX for _ in range(round(share * generated))]
+    stages = (stages + ["issued"] * generated)[:generated]
+    rnd.shuffle(stages)
+    with db.begin() as conn:
+        conn.execute(text("CREATE UNLOGGED TABLE bench_stage (instance_id varchar(36), application_id varchar(36), "
+                          "bin_iin varchar(12), stage text, started_at timestamp, part int)"))
+
+    def work(indices: range) -> None:
+        local = random.Random(indices.start)
+        for start in range(indices.start, indices.stop, batch):
+            chunk = [_rows_for(i, stages[i], templates[TEMPLATE_OF[stages[i]]], now, local)
+                     for i in range(start, min(start + batch, indices.stop))]
+            with db.begin() as conn:
+                conn.execute(insert(Application.__table__), [c["application"] for c in chunk])
+                conn.execute(insert(ProcessInstance.__table__), [c["instance"] for c in chunk])
+                conn.execute(insert(HumanTask.__table__), [t for c in chunk for t in c["tasks"]])
+                conn.execute(insert(Timer.__table__), [t for c in chunk for t in c["timers"]])
+                conn.execute(text("INSERT INTO bench_stage VALUES (:instance_id, :application_id, :bin_iin, :stage, "
+                                  ":started_at, :part)"), [c["stage"] for c in chunk])
+
+    half = generated // 2
+    pool = [threading.Thread(target=work, args=(r,)) for r in (range(0, half), range(half, generated))]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    rows_s = time.perf_counter() - started
+    log(f"{generated} generated instances (rows) in {rows_s:.1f} s")
+    _copy_events(url, template_ids)
+    log(f"event rows copied in {time.perf_counter() - started - rows_s:.1f} s")
+    vacuum = create_engine(url, isolation_level="AUTOCOMMIT")
+    with vacuum.connect() as conn:
+        for table in ("process_instance", "application", "human_task", "timer", "audit_chain_head"):
+            conn.execute(text(f"VACUUM ANALYZE {table}"))
+        for table in ("audit_event", "outbox_event", "staff_notification", "cabinet_notice"):
+            conn.execute(text(f"ANALYZE {table}"))
+        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in (
+            "process_instance", "human_task", "timer", "audit_event", "outbox_event", "application")}
+        counts["pending_timers"] = conn.execute(text(
+            "SELECT count(*) FROM timer WHERE fired_at IS NULL AND cancelled_at IS NULL")).scalar()
+        counts["open_tasks"] = conn.execute(text("SELECT count(*) FROM human_task WHERE status = 'open'")).scalar()
+        counts["database_bytes"] = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
+    vacuum.dispose()
+    db.dispose()
+    return {"real_applications": real_apps, "counts": counts, "seconds": time.perf_counter() - started,
+            "now": now}
+
+
+_ = (AuditEvent, ChainHead, OutboxEvent, StaffNotification, CabinetNotice)
