@@ -233,3 +233,14 @@ class AnalystDraft(Base):
     base_version: Mapped[int] = mapped_column(Integer)
     bpmn_xml: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClockLedger(Base):
+    """The simulated clock's moment, shared by every worker and kept across restarts (one row, id 1)."""
+
+    __tablename__ = "clock_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    now: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())  # wall-clock moment of the last change
+    updated_by: Mapped[str] = mapped_column(String(100))

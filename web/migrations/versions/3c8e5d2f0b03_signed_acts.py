@@ -1,0 +1,24 @@
+"""signed acts
+
+Revision ID: 3c8e5d2f0b03
+Revises: 2b7d4c1e9a02
+Create Date: 2026-11-27 11:10:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import engine.store.types  # noqa: F401
+
+revision = "3c8e5d2f0b03"
+down_revision = "2b7d4c1e9a02"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
