@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from engine import audit as audit_log
-from engine.clock import Clock, SimulatedClock
+from engine.clock import Clock, SettableClock
+from engine.clock_ledger import check_moment
 from engine.errors import Conflict, DefinitionInvalid, DefinitionProblem, Forbidden, NotFound
 from engine.queries import TaskFilter, instance_view, list_tasks, task_view
 from engine.runtime.definitions import DefinitionStore
@@ -215,27 +216,29 @@ class ProcessEngine:
         with reading(self.session_factory) as session:
             return next_due(session)
 
-    def set_clock(self, target: datetime) -> list[FiredTimer]:
-        """Move the simulated clock, firing every timer due on the way, in due order."""
+    def set_clock(self, target: datetime, *, actor: str = "system") -> list[FiredTimer]:
+        """Move the simulated clock, firing every timer due on the way, in due order.
+
+        Any moment from 2023 to 2100 while no process instance exists; after that only forward.
+        """
         clock = self.clock
-        if not isinstance(clock, SimulatedClock):
+        if not clock.simulated or not isinstance(clock, SettableClock):
             raise NotFound("the clock is not simulated")
-        if target.tzinfo is None:
-            raise ValueError("the moment needs a time zone offset")
+        target = check_moment(target)
         with reading(self.session_factory) as session:
-            has_instances = session.scalar(select(func.count()).select_from(ProcessInstance)) or 0
+            has_instances = session.scalar(select(ProcessInstance.id).limit(1)) is not None
         if target < clock.now() and has_instances:
             raise Conflict("the simulated clock only moves forward once process instances exist")
+        if not has_instances:
+            clock.set(target, actor=actor)
         fired: list[FiredTimer] = []
-        from datetime import timedelta
-
         while True:
             due = self.next_timer_due()
             if due is None or due >= target:
                 break
             step_to = min(due + timedelta(seconds=1), target)
             if step_to > clock.now():
-                clock.set(step_to)
+                clock.set(step_to, actor=actor, forward_only=True)
             batch = self.fire_due_timers()
             fired += batch
             if not batch and step_to >= target:
@@ -243,8 +246,11 @@ class ProcessEngine:
             if not batch and due < clock.now():
                 # a due timer that could not fire (failed instance) must not stall the clock
                 self._skip_stuck(due)
-        clock.set(target)
+        clock.set(target, actor=actor, forward_only=has_instances)
         fired += self.fire_due_timers()
+        audit_log_event = {"now": target.isoformat(), "fired": len(fired)}
+        with transaction(self.session_factory) as session:
+            audit_log.append(session, at=target, actor=actor, kind="clock_set", data=audit_log_event)
         return fired
 
     def _skip_stuck(self, due: datetime) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class Clock(Protocol):
@@ -17,6 +17,17 @@ class Clock(Protocol):
     simulated: bool
 
     def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class SettableClock(Protocol):
+    """A simulated clock that can be moved (the in-memory one, or the database ledger)."""
+
+    simulated: bool
+
+    def now(self) -> datetime: ...
+
+    def set(self, moment: datetime, *, actor: str = "system", forward_only: bool = False) -> None: ...
 
 
 class SystemClock:
@@ -41,8 +52,10 @@ class SimulatedClock:
         with self._lock:
             return self._now
 
-    def set(self, moment: datetime) -> None:
+    def set(self, moment: datetime, *, actor: str = "system", forward_only: bool = False) -> None:
         if moment.tzinfo is None:
             raise ValueError("the simulated clock needs a moment with a time zone offset")
         with self._lock:
+            if forward_only and moment < self._now:
+                raise ValueError("the simulated clock only moves forward")
             self._now = moment.astimezone(UTC)

@@ -30,6 +30,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent / "migrations"),
                                render_as_batch=True, compare_type=True)
     errors.register(app)
+    with app.app_context():
+        migrate_schema(app)
     app.extensions["licensing"] = services.build(settings)
     with app.app_context():
         prepare_database(app)
@@ -57,13 +59,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     return app
 
 
-def prepare_database(app: APIFlask) -> None:
-    """Migrate the schema, deploy processes/ for keys not deployed yet, seed demo users if asked."""
+def migrate_schema(app: APIFlask) -> None:
+    """Apply the schema migrations (Alembic) before anything reads the database."""
     from flask_migrate import upgrade
 
     import engine.store.licensing_tables  # noqa: F401 - the tables must be on the metadata
 
     upgrade(directory=app.extensions["migrate"].directory)
+
+
+def prepare_database(app: APIFlask) -> None:
+    """Deploy processes/ for keys not deployed yet, seed demo users if asked."""
     svc = app.extensions["licensing"]
     deploy_new_processes(svc, Path(app.config["PROCESSES_DIR"]))
     if app.config["DEMO"]:

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.orm import sessionmaker
 
 from engine.accounts import Accounts
 from engine.bootstrap import Wiring, build_engine, make_db_engine
-from engine.clock import Clock, SimulatedClock, SystemClock
+from engine.clock import Clock, SystemClock
+from engine.clock_ledger import LedgerClock
 
 
 @dataclass
@@ -28,8 +30,11 @@ class Services:
 
 
 def build(config: dict[str, Any]) -> Services:
-    clock: Clock = SimulatedClock(datetime.now(UTC)) if config["CLOCK"] == "simulated" else SystemClock()
     db = make_db_engine(config["DATABASE_URL"])
+    clock: Clock = SystemClock()
+    if config["CLOCK"] == "simulated":
+        # one moment for every worker and across restarts: a row of the database (created at first start)
+        clock = LedgerClock(sessionmaker(bind=db, expire_on_commit=False), start=datetime.now(UTC))
     from engine.licensing.service import build_licensing
 
     licensing, ports = build_licensing(clock=clock, keys_dir=Path(config["KEYS_DIR"]))
