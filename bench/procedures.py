@@ -68,8 +68,8 @@ def make_app(database_url: str, keys_dir: Path, *, now: str | None = None, demo:
     """The Flask app as production builds it (web.create_app with a web.config override), clock simulated."""
     from web import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "CLOCK": "simulated", "DEMO": demo, "KEYS_DIR": str(keys_dir),
-                      "RUN_SCHEDULER": False})
+    app = create_app({"MIGRATE_ON_START": True, "DATABASE_URL": database_url, "CLOCK": "simulated", "DEMO": demo,
+                      "KEYS_DIR": str(keys_dir), "RUN_SCHEDULER": False})
     if now is not None:
         app.extensions["licensing"].clock.set(datetime.fromisoformat(now))
     return app

@@ -31,10 +31,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
                                render_as_batch=True, compare_type=True)
     errors.register(app)
     with app.app_context():
-        migrate_schema(app)
+        if settings["MIGRATE_ON_START"]:
+            migrate_schema(app)
+        else:
+            require_current_schema(app)
     app.extensions["licensing"] = services.build(settings)
-    with app.app_context():
-        prepare_database(app)
+    if settings["MIGRATE_ON_START"]:
+        with app.app_context():
+            prepare_database(app)
 
     from web import observability
     from web.api import register_blueprints
@@ -46,12 +50,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     from web.openapi import register as register_openapi
 
     register_openapi(app)
-    try:
-        from web.ui import init_ui
-    except ImportError:  # the workspaces are optional for API-only builds
-        init_ui = None
-    if init_ui is not None:
-        init_ui(app)
+    from web.ui import init_ui
+
+    init_ui(app)
     if settings["RUN_SCHEDULER"]:
         from web.scheduler import start_scheduler
 
@@ -66,6 +67,23 @@ def migrate_schema(app: APIFlask) -> None:
     import engine.store.licensing_tables  # noqa: F401 - the tables must be on the metadata
 
     upgrade(directory=app.extensions["migrate"].directory)
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database is not at the schema this build expects: `licensing db upgrade` must run first."""
+
+
+def require_current_schema(app: APIFlask) -> None:
+    """Refuse to serve a database whose schema is behind (or ahead of) this build's migrations."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+    with app.extensions["sqlalchemy"].engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current != set(script.get_heads()):
+        raise SchemaNotCurrent(f"the database schema is at {sorted(current) or 'nothing'}, this build needs "
+                               f"{sorted(script.get_heads())}: run `licensing db upgrade` first")
 
 
 def prepare_database(app: APIFlask) -> None:

@@ -57,6 +57,7 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
 
     overrides = _overrides(database_url, clock, demo)
     overrides["RUN_SCHEDULER"] = True
+    overrides["MIGRATE_ON_START"] = True  # CONTRACT §1: serve creates/migrates the schema and deploys processes/
     app = create_app(overrides)
     if demo:
         click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, portal — "
@@ -97,7 +98,7 @@ def db_upgrade(database_url: str | None) -> None:
     _ensure_var(database_url)
     from web import create_app
 
-    create_app(_overrides(database_url))
+    create_app({**_overrides(database_url), "MIGRATE_ON_START": True})
     click.echo("database is up to date")
 
 

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {
     # SQLAlchemy URL; SQLite file under ./var by default, PostgreSQL in production
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'licensing.db'}",
+    # apply migrations, deploy new processes/ and seed demo users at start (`licensing serve`, `db upgrade`);
+    # gunicorn workers and schedulers only check that the schema is current
+    "MIGRATE_ON_START": False,
     # "real" or "simulated" (simulated enables /api/v1/admin/clock)
     "CLOCK": "real",
     # seed demo users whose password equals the user name

@@ -22,7 +22,8 @@ def make_app(database_url: str, keys_dir: Path, **extra: Any) -> Any:
 
     config = {"DATABASE_URL": database_url, "CLOCK": "simulated", "DEMO": True, "KEYS_DIR": str(keys_dir),
               "PROCESSES_DIR": str(ROOT / "processes"), "TESTING": True, "RUN_SCHEDULER": False,
-              "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True}
+              "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
+              "MIGRATE_ON_START": True}
     config.update(extra)
     return create_app(config)
 
