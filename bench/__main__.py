@@ -9,6 +9,7 @@ Sections (``--only`` runs some of them and writes bench/results-<sections>.json 
 - http     gunicorn --workers 2 on PostgreSQL with 100 000 instances: task list, instance search, task
            completion; web worker RSS; then the scheduler's start-up against the same 100 000 pending timers
 - reliability  two schedulers and four web workers under load: every due timer fires once, no 5xx
+- sandbox  µs per evaluation of a timer expression and a gateway condition, sandboxed and plain eval
 """
 
 from __future__ import annotations
@@ -220,6 +221,13 @@ def reliability_section(sizes: Sizes, results: dict[str, Any]) -> None:
     results.update(reliability_run(sizes.reliability_timers, sizes.reliability_requests))
 
 
+def sandbox_section(sizes: Sizes, results: dict[str, Any]) -> None:
+    from bench import sandbox
+
+    results.update(sandbox.measure(count=2_000 if sizes.label == "quick" else 20_000, runs=sizes.runs))
+    log(sandbox.report(results))
+
+
 # -- report ------------------------------------------------------------------------------------------------------
 
 ROWS = [
@@ -264,6 +272,9 @@ ROWS = [
                                          "reliability_duplicated_timers"), ""),
     ("requests / failed (5xx or refused)", ("reliability_requests", "reliability_5xx"), ""),
     ("  until every due timer had fired", "reliability_s", "s"),
+    ("Diagram sandbox (µs per evaluation): sandboxed / plain eval", None, ""),
+    ("timer expression add_working_days(registered_at, 2)", ("sandbox_eval_us", "plain_eval_us"), "µs"),
+    ("gateway condition completeness_check['decision'] == …", ("sandbox_condition_us", "plain_condition_us"), "µs"),
     ("Memory (peak RSS)", None, ""),
     ("web worker under the HTTP load", "web_worker_peak_rss_mb", "MiB"),
     ("scheduler, start-up with the pending timers", "scheduler_start_peak_rss_mb", "MiB"),
@@ -314,12 +325,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes (under a minute)")
-    parser.add_argument("--only", default="", help="comma-separated sections: engine, timers, http, reliability")
+    parser.add_argument("--only", default="", help="comma-separated sections: engine, timers, http, reliability, "
+                                                   "sandbox")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # alembic and the app log at INFO when the app is built
     sizes = QUICK if args.quick else FULL
     sections = {"engine": engine_section, "timers": timers_section, "http": http_section,
-                "reliability": reliability_section}
+                "reliability": reliability_section, "sandbox": sandbox_section}
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(sections)
     unknown = set(chosen) - set(sections)
     if unknown:

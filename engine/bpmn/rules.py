@@ -2,17 +2,20 @@
 
 Every flow node cites a clause; user tasks name an existing form and sit in a role's lane; service
 tasks name a registered operation; every expression compiles in the sandbox and uses only names the
-instance data can hold; every timer expression evaluates, on sample data, to a moment.
+instance data can hold; every timer expression evaluates, on sample data, to a moment; and every
+expression and script runs on sample data in the same sandbox, within its time and size budget.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import time
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
+from engine import legal_time
 from engine.bpmn import sandbox, spiff_clock
 from engine.bpmn.elements import ElementInfo, ProcessInfo
 from engine.bpmn.scripting import expression_functions
@@ -20,7 +23,7 @@ from engine.clock import SimulatedClock
 from engine.errors import DefinitionProblem
 
 CLAUSE_RE = re.compile(r"^(R\d+(-\d+)?(\.\d+)*|A\d+(\.\d+)*|LPN\.\d+(\.\d+)*|LDA\.\d+(\.\d+)*|APPC\.\d+(\.\d+)*)$")
-ROLES = ("office", "officer", "signer", "head")
+ROLES = ("office", "officer", "signer", "head", "quality_authority")
 SAMPLE_MOMENT = "2025-03-20T10:00:00+05:00"
 ALWAYS_KNOWN = ("completed_at",)
 
@@ -38,13 +41,53 @@ class Sample(str):
         return Sample()
 
 
-def _names(source: str) -> set[str]:
-    tree = ast.parse(source.strip(), mode="eval")
+sandbox.allow_methods(Sample, {"get"})
+
+
+def _names(source: str, mode: str = "eval") -> set[str]:
+    tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
     bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for comp in (n for n in ast.walk(tree) if isinstance(n, ast.comprehension)):
         bound |= {n.id for n in ast.walk(comp.target) if isinstance(n, ast.Name)}
     loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return loaded - bound - set(sandbox.SAFE_BUILTINS) - {"True", "False", "None"}
+
+
+def _sample_names(source: str, functions: dict[str, Any], mode: str = "eval") -> dict[str, Any]:
+    return {**{n: Sample() for n in _names(source, mode) if n not in functions}, **functions}
+
+
+class SampleRuns:
+    """Runs a diagram's code on sample data, within one time budget for the whole diagram.
+
+    Only a runaway counts against the code: other failures on sample data say nothing about it, since
+    sample data is not real instance data. Once one piece of code ran away, or the diagram's code used
+    up ``TOTAL_S`` seconds, the rest is not run (the diagram is refused either way)."""
+
+    TOTAL_S = 3.0
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self.stopped = False
+
+    def runaway(self, run: Callable[[], Any]) -> str | None:
+        if self.stopped:
+            return None
+        started = time.monotonic()
+        try:
+            with spiff_clock.using(SimulatedClock(datetime.fromisoformat(SAMPLE_MOMENT))):
+                run()
+        except sandbox.BudgetExceeded as exc:
+            self.stopped = True
+            return str(exc)
+        except Exception:  # noqa: S110 - see the class docstring
+            pass
+        finally:
+            self.spent += time.monotonic() - started
+        if self.spent > self.TOTAL_S:
+            self.stopped = True
+            return f"the diagram's code together ran longer than {self.TOTAL_S:g} s on sample data"
+        return None
 
 
 def check_process(
@@ -60,6 +103,7 @@ def check_process(
         problems.append(DefinitionProblem(name, el.line, message, el.id))
 
     functions = expression_functions()
+    samples = SampleRuns()
     known = set(info.inputs) | set(ALWAYS_KNOWN) | set(functions)
     for el in info.elements.values():
         if el.result_variable:
@@ -80,6 +124,10 @@ def check_process(
         if unknown:
             problem(el, f"{what} uses unknown name(s) {', '.join(unknown)} in {source!r}; "
                         f"known: process inputs, service results, form keys, completed_at")
+            return False
+        runaway = samples.runaway(lambda: sandbox.evaluate(source, _sample_names(source, functions)))
+        if runaway:
+            problem(el, f"{what} runs away on sample data: {runaway}")
             return False
         return True
 
@@ -107,16 +155,31 @@ def check_process(
         if el.timer_kind:
             _check_timer(el, check_expression, functions, problem)
         if el.type == "scriptTask":
-            try:
-                sandbox.compile_script(el.script or "")
-            except SyntaxError as exc:
-                problem(el, f"script is not valid Python: {exc.msg}")
-            except sandbox.UnsafeExpression as exc:
-                problem(el, f"script is not allowed: {exc}")
+            _check_script(el, el.script or "", functions, samples, problem)
     for flow in info.flows.values():
         if flow.condition:
             check_expression(flow, flow.condition, "condition")
     return problems
+
+
+def _check_script(
+    el: ElementInfo,
+    source: str,
+    functions: dict[str, Any],
+    samples: SampleRuns,
+    problem: Callable[[ElementInfo, str], None],
+) -> None:
+    try:
+        sandbox.compile_script(source)
+    except SyntaxError as exc:
+        problem(el, f"script is not valid Python: {exc.msg} (script line {exc.lineno})")
+        return
+    except sandbox.UnsafeExpression as exc:
+        problem(el, f"script is not allowed: {exc}")
+        return
+    runaway = samples.runaway(lambda: sandbox.execute(source, _sample_names(source, functions, "exec")))
+    if runaway:
+        problem(el, f"script runs away on sample data: {runaway}")
 
 
 def _check_timer(
@@ -134,13 +197,15 @@ def _check_timer(
         return
     if not check_expression(el, source, "timer expression"):
         return
-    names = {n: Sample() for n in _names(source) if n not in functions}
     try:
         with spiff_clock.using(SimulatedClock(datetime.fromisoformat(SAMPLE_MOMENT))):
-            value = sandbox.evaluate(source, {**names, **functions})
+            value = sandbox.evaluate(source, _sample_names(source, functions))
         moment = datetime.fromisoformat(str(value))
     except Exception as exc:
         problem(el, f"timer expression {source!r} does not evaluate to a moment on sample data: {exc}")
         return
     if moment.tzinfo is None:
         problem(el, f"timer expression {source!r} gives a moment without a time zone offset")
+    disagreement = legal_time.timer_disagreement(el.clause, source)  # the terms table binds counts to clauses
+    if disagreement:
+        problem(el, disagreement)

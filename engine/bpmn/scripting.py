@@ -1,5 +1,5 @@
-"""The script engine every diagram runs with: sandboxed expressions, legal-time functions, and
-service tasks dispatched to registered Python operations."""
+"""The script engine every diagram runs with: sandboxed expressions (``sandbox``), legal-time functions
+with bounded arguments, and service tasks dispatched to registered Python operations."""
 
 from __future__ import annotations
 
@@ -18,13 +18,32 @@ from engine.bpmn.spiff_clock import _current as _current_clock
 # (spiff task, operation name, evaluated parameters) -> JSON-serializable result
 ServiceDispatcher = Callable[[Any, str, dict[str, Any]], dict[str, Any]]
 
+# Bounds that keep every legal-time call from diagram code short (the sandbox cannot interrupt them).
+MAX_TERM_WORKING_DAYS = 1000
+EARLIEST_YEAR, LATEST_YEAR = 1991, 2199
+
+
+def _within_calendar(day: date) -> None:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the calendar ({EARLIEST_YEAR}-{LATEST_YEAR})")
+
 
 def _moment(value: Any) -> datetime:
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    raise TypeError(f"expected a moment (ISO string with offset), got {value!r}")
+        moment = value
+    elif isinstance(value, str):
+        moment = datetime.fromisoformat(value)
+    else:
+        raise TypeError(f"expected a moment (ISO string with offset), got {value!r}")
+    _within_calendar(moment.date())
+    return moment
+
+
+def _term(n: Any) -> int:
+    days = int(n)
+    if abs(days) > MAX_TERM_WORKING_DAYS:
+        raise ValueError(f"a term of {days} working days is longer than {MAX_TERM_WORKING_DAYS}")
+    return days
 
 
 def _now() -> str:
@@ -36,24 +55,26 @@ def _now() -> str:
 
 def _is_working_day(value: Any) -> bool:
     if isinstance(value, str) and len(value) == 10:
-        return legal_time.is_working_day(date.fromisoformat(value))
+        value = date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
+        _within_calendar(value)
         return legal_time.is_working_day(value)
     return legal_time.is_working_day(_moment(value).astimezone(legal_time.TZ).date())
 
 
 def expression_functions() -> dict[str, Callable[..., Any]]:
     """Functions every timer, condition and script can call (string in, string out)."""
-    return {
+    functions: dict[str, Callable[..., Any]] = {
         "registration_moment": lambda at: legal_time.iso(legal_time.registration_moment(_moment(at))),
-        "add_working_days": lambda at, n: legal_time.iso(legal_time.add_working_days(_moment(at), int(n))),
+        "add_working_days": lambda at, n: legal_time.iso(legal_time.add_working_days(_moment(at), _term(n))),
         "subtract_working_days": lambda at, n: legal_time.iso(
-            legal_time.subtract_working_days(_moment(at), int(n))
+            legal_time.subtract_working_days(_moment(at), _term(n))
         ),
         "working_days_between": lambda a, b: legal_time.working_days_between(_moment(a), _moment(b)),
         "is_working_day": _is_working_day,
         "now": _now,
     }
+    return {name: sandbox.trusted(function) for name, function in functions.items()}
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):

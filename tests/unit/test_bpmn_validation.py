@@ -102,3 +102,53 @@ def test_expressions_that_try_to_import_or_reach_internals_are_refused(store):
 def test_user_tasks_must_sit_in_a_role_lane(store):
     [problem] = problems(store, GOOD.replace('name="officer"', 'name="clerks"'))
     assert problem.element == "review" and "lane" in problem.message
+
+
+def test_a_runaway_timer_expression_makes_the_diagram_invalid_within_a_couple_of_seconds(store):
+    started = time.monotonic()
+    found = problems(store, GOOD.replace("add_working_days(registered_at, 2)",
+                                         "add_working_days(registered_at, len([i for i in range(10**5) "
+                                         "for j in range(10**5)]))"))
+    assert time.monotonic() - started < 3.0
+    [problem] = found
+    assert problem.element == "review_deadline" and problem.line
+    assert "runs away" in problem.message and "time budget" in problem.message
+
+
+def test_a_size_bomb_in_a_condition_makes_the_diagram_invalid(store):
+    [problem] = problems(store, GOOD.replace("completeness_check['decision'] == 'complete'",
+                                             "completeness_check['decision'] == 'a' * 10**10"))
+    assert problem.element == "f_ok" and "size budget" in problem.message
+
+
+def test_a_format_string_walk_in_a_condition_is_refused(store):
+    [problem] = problems(store, GOOD.replace("completeness_check['decision'] == 'complete'",
+                                             "'{0.__globals__}'.format(now) == 'x'"))
+    assert problem.element == "f_ok" and "not allowed" in problem.message and "format" in problem.message
+
+
+def with_script(script: str) -> str:
+    task = ('<bpmn:scriptTask id="compute" name="Compute"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="clause" value="R7" /></spiffworkflow:properties></bpmn:extensionElements>'
+            f'<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f2b</bpmn:outgoing><bpmn:script>{script}</bpmn:script>'
+            '</bpmn:scriptTask><bpmn:sequenceFlow id="f2b" sourceRef="compute" targetRef="review" />')
+    return GOOD.replace('<bpmn:sequenceFlow id="f2" sourceRef="precheck" targetRef="review" />',
+                        '<bpmn:sequenceFlow id="f2" sourceRef="precheck" targetRef="compute" />' + task)
+
+
+def test_a_script_that_loops_for_ever_makes_the_diagram_invalid(store):
+    started = time.monotonic()
+    [problem] = problems(store, with_script("n = 0\nwhile True:\n    n = n + 1"))
+    assert time.monotonic() - started < 3.0
+    assert problem.element == "compute" and problem.line and "time budget" in problem.message
+
+
+def test_a_script_that_is_refused_names_its_line(store):
+    [problem] = problems(store, with_script("x = 1\nclass A:\n    pass"))
+    assert problem.element == "compute" and "not allowed" in problem.message and "Line 2" in problem.message
+
+
+def test_an_ordinary_script_on_unknown_data_is_valid(store):
+    validated = store.validate(with_script("total = sum(x['amount'] for x in payments)\nok = total &gt; 0").encode(),
+                               "case.bpmn")
+    assert list(validated.processes) == ["example_review"]
