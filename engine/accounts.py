@@ -1,4 +1,4 @@
-"""Staff and portal accounts: hashed passwords, lock-out after repeated failures, API tokens."""
+"""Staff and portal accounts: hashed passwords, sign-in with throttling, API tokens and browser sessions."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 
-from engine import audit
+from engine import audit, login_throttle
 from engine.clock import Clock
-from engine.errors import Conflict, InvalidInput, NotFound
-from engine.store.licensing_tables import Account, ApiToken
+from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorized
+from engine.store.licensing_tables import Account, ApiToken, WebSession
 from engine.transactions import SessionFactory, reading, transaction
 
-ROLES = ("portal", "officer", "head", "signer", "analyst", "auditor", "admin")
+ROLES = ("portal", "officer", "head", "signer", "analyst", "auditor", "admin", "quality_authority")
 DEMO_USERS = {
     "admin": ("Administrator", ["admin"]),
     "officer": ("Aigerim Officer", ["officer"]),
@@ -25,11 +26,15 @@ DEMO_USERS = {
     "signer": ("Authorized signer", ["signer"]),
     "analyst": ("Process analyst", ["analyst"]),
     "auditor": ("Internal auditor", ["auditor"]),
+    "quality": ("State-services quality authority", ["quality_authority"]),
     "portal": ("E-government portal", ["portal"]),
+    "portal2": ("Second applicant's portal account", ["portal"]),
 }
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 TOKEN_HOURS = 12
+SESSION_HOURS = 12
+SESSION_SEEN_EVERY = timedelta(minutes=5)
+WRONG_CREDENTIALS = "unknown user name or wrong password"
+TOO_MANY_ATTEMPTS = "too many failed sign-ins from this address: try again later"
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,26 @@ def check_password(stored: str, password: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+@cache
+def _dummy_hash() -> str:
+    """Checked instead of a real hash when the user does not exist: one scrypt either way."""
+    return hash_password(secrets.token_hex(16))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def _user(row: Account) -> User:
     return User(row.id, row.username, row.full_name, tuple(row.roles), row.language)
 
 
 class Accounts:
-    def __init__(self, session_factory: SessionFactory, clock: Clock) -> None:
+    def __init__(self, session_factory: SessionFactory, clock: Clock, *, demo_logins: bool = False) -> None:
         self.session_factory = session_factory
         self.clock = clock
+        # demo accounts (password = user name) sign in only while the app runs with --demo
+        self.demo_logins = demo_logins
 
     def create(self, username: str, password: str, *, full_name: str, roles: list[str],
                language: str = "ru", demo: bool = False) -> User:
@@ -81,7 +98,7 @@ class Accounts:
             if session.scalars(select(Account).where(Account.username == username)).first():
                 raise Conflict(f"user '{username}' exists")
             row = Account(username=username, full_name=full_name, password_hash=hash_password(password),
-                          roles=roles, language=language, failed_logins=0, active=True)
+                          roles=roles, language=language, failed_logins=0, active=True, demo=demo)
             session.add(row)
             session.flush()
             audit.append(session, at=self.clock.now(), actor="system", kind="account_created",
@@ -99,51 +116,100 @@ class Accounts:
                 created.append(username)
         return created
 
-    def authenticate(self, username: str, password: str) -> User:
-        """Check a password; five failures lock the account for 15 minutes."""
+    def _may_sign_in(self, row: Account | None) -> bool:
+        return row is not None and row.active and (self.demo_logins or not row.demo)
+
+    def authenticate(self, username: str, password: str, *, address: str = "") -> User:
+        """Check a password. An unknown user, a wrong password and a demo account outside --demo look the
+        same (same message, one scrypt each); repeated failures make the account+address pair, or the
+        address, wait (engine.login_throttle)."""
         now = self.clock.now()
-        with transaction(self.session_factory) as session:
+        with reading(self.session_factory) as session:
+            wait = login_throttle.wait_seconds(session, username, address, now)
             row = session.scalars(select(Account).where(Account.username == username)).first()
-            if row is None or not row.active:
-                check_password(hash_password("x"), password)  # same cost whether or not the user exists
-                raise InvalidInput("unknown user name or wrong password", field="password")
-            if row.locked_until and row.locked_until > now:
-                raise InvalidInput("too many failed attempts: the account is locked for a while", field="username")
-            if not check_password(row.password_hash, password):
-                row.failed_logins += 1
-                if row.failed_logins >= MAX_FAILURES:
-                    row.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                    row.failed_logins = 0
-                    audit.append(session, at=now, actor=username, kind="account_locked", data={})
-                failed = True
-            else:
-                row.failed_logins = 0
-                row.locked_until = None
-                failed = False
-            user = _user(row)
-        if failed:
-            raise InvalidInput("unknown user name or wrong password", field="password")
-        return user
+            stored = row.password_hash if row is not None else _dummy_hash()
+            user = _user(row) if self._may_sign_in(row) and row is not None else None
+        if wait:
+            raise TooManyAttempts(TOO_MANY_ATTEMPTS, wait)
+        matches = check_password(stored, password)
+        if matches and user is not None:
+            with transaction(self.session_factory) as session:
+                login_throttle.record_success(session, username, address)
+            return user
+        self._count_failure(username, address, now)
+        raise Unauthorized(WRONG_CREDENTIALS, field="password")
+
+    def _count_failure(self, username: str, address: str, now: datetime) -> None:
+        try:
+            with transaction(self.session_factory) as session:
+                login_throttle.record_failure(session, username, address, now)
+        except Conflict:  # another worker created the same counter at that moment: count on its row
+            with transaction(self.session_factory) as session:
+                login_throttle.record_failure(session, username, address, now)
+
+    # -- API tokens -------------------------------------------------------------------------------
 
     def issue_token(self, user: User) -> str:
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         with transaction(self.session_factory) as session:
-            session.add(ApiToken(token_sha256=hashlib.sha256(token.encode()).hexdigest(), account_id=user.id,
+            session.add(ApiToken(token_sha256=_digest(token), account_id=user.id,
                                  created_at=now, expires_at=now + timedelta(hours=TOKEN_HOURS)))
         return token
 
     def resolve_token(self, token: str) -> User | None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
         with reading(self.session_factory) as session:
-            row = session.get(ApiToken, digest)
-            if row is None:
-                return None
-            # under a simulated clock days pass in seconds: tokens then do not expire by it
-            if not self.clock.simulated and row.expires_at < self.clock.now():
+            row = session.get(ApiToken, _digest(token))
+            if row is None or row.revoked_at is not None or self._expired(row.expires_at):
                 return None
             account = session.get(Account, row.account_id)
-            return _user(account) if account and account.active else None
+            return _user(account) if account is not None and self._may_sign_in(account) else None
+
+    def revoke_token(self, token: str) -> bool:
+        """Revoke a token for good; False if there was no such live token."""
+        with transaction(self.session_factory) as session:
+            row = session.get(ApiToken, _digest(token))
+            if row is None or row.revoked_at is not None:
+                return False
+            row.revoked_at = self.clock.now()
+            return True
+
+    def _expired(self, expires_at: datetime) -> bool:
+        # under a simulated clock days pass in seconds: tokens and sessions then do not expire by it
+        return not self.clock.simulated and expires_at < self.clock.now()
+
+    # -- browser sessions -------------------------------------------------------------------------
+
+    def open_session(self, user: User) -> str:
+        """A new browser session; the cookie carries the returned id, the database only its sha256."""
+        session_id = secrets.token_urlsafe(32)
+        now = self.clock.now()
+        with transaction(self.session_factory) as session:
+            session.add(WebSession(id_sha256=_digest(session_id), account_id=user.id, created_at=now,
+                                   last_seen_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)))
+        return session_id
+
+    def resolve_session(self, session_id: str) -> User | None:
+        """The user of a live session: known, not revoked, not expired, the account allowed to sign in."""
+        now = self.clock.now()
+        with transaction(self.session_factory) as session:
+            row = session.get(WebSession, _digest(session_id))
+            if row is None or row.revoked_at is not None or self._expired(row.expires_at):
+                return None
+            account = session.get(Account, row.account_id)
+            if account is None or not self._may_sign_in(account):
+                return None
+            if abs(now - row.last_seen_at) > SESSION_SEEN_EVERY:
+                row.last_seen_at = now
+            return _user(account)
+
+    def close_session(self, session_id: str) -> None:
+        with transaction(self.session_factory) as session:
+            row = session.get(WebSession, _digest(session_id))
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = self.clock.now()
+
+    # -- look-ups ---------------------------------------------------------------------------------
 
     def get(self, user_id: int) -> User | None:
         with reading(self.session_factory) as session:

@@ -5,9 +5,13 @@
   + Conflict            — the state changed under the caller (task no longer open, stale version,
                           idempotency key reused with another body, clock moved backwards …)
   + Forbidden           — the caller's role does not own this task or object
+  + Unauthorized        — the caller could not be identified (unknown user name or wrong password)
+  + TooManyAttempts     — too many failed sign-ins from this address; carries the seconds to wait
   + InvalidInput        — input failed validation; carries field errors
   + DefinitionInvalid   — a BPMN file failed validation; carries file/line/message errors
   + ProcessFailure      — a diagram failed while running (bad expression, unknown operation …)
+  + IntegrationFailure  — an outside system (the e-government gateway) gave no usable answer; the
+                          service task waits as an incident instead of deciding on missing data
   + Unavailable         — the database cannot be reached; try again later
 """
 
@@ -61,6 +65,18 @@ class Forbidden(EngineError):
     pass
 
 
+class Unauthorized(EngineError):
+    def __init__(self, message: str, field: str = "") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class TooManyAttempts(EngineError):
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
+
+
 class InvalidInput(EngineError):
     def __init__(self, problems: list[FieldProblem] | FieldProblem | str, field: str = "") -> None:
         if isinstance(problems, str):
@@ -83,3 +99,13 @@ class ProcessFailure(EngineError):
 
 class Unavailable(EngineError):
     pass
+
+
+class IntegrationFailure(EngineError):
+    """An outside system failed a call: ``transient`` causes (no answer, 5xx, breaker open) are retried
+    automatically; the others (malformed answer, unexpected status) wait for a person."""
+
+    def __init__(self, message: str, *, transient: bool, exchanges: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.exchanges = exchanges or []  # the calls made before the failure, for the audit log

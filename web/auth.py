@@ -1,4 +1,8 @@
-"""Who is calling: a Bearer token (API) or a signed-in browser session (workspaces), and roles."""
+"""Who is calling the API, and with which roles: a Bearer token only.
+
+The browser session of the workspaces (web/ui) is never accepted here: a form on another site can make a
+signed-in browser send its cookie, but it cannot make it send an ``Authorization`` header.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
-from flask_login import current_user as browser_user
+from flask import g, request
 
 from engine.accounts import User
 from web.errors import problem
@@ -16,15 +19,18 @@ from web.services import services
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def presented_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    return header[7:].strip() or None
+
+
 def current_user() -> User | None:
     if "user" in g:
         return g.user  # type: ignore[no-any-return]
-    user: User | None = None
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        user = services().accounts.resolve_token(header[7:].strip())
-    elif hasattr(current_app, "login_manager") and browser_user.is_authenticated:
-        user = browser_user.user
+    token = presented_token()
+    user = services().accounts.resolve_token(token) if token else None
     g.user = user
     return user
 

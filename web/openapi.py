@@ -1,14 +1,21 @@
-"""Additions to the generated OpenAPI document: security, and the request bodies of the JSON Schemas in
-forms/ (the applications' and the tasks' forms), so clients and fuzzers see the real contract."""
+"""The API documentation page (Swagger UI from web/static, no CDN) and additions to the generated OpenAPI
+document: security, and the request bodies of the JSON Schemas in forms/ (the applications' and the tasks'
+forms), so clients and fuzzers see the real contract."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import render_template
+
 import forms
 
 
 def register(app: Any) -> None:
+    if "openapi.docs" in app.view_functions:  # APIFlask's page loads Swagger UI from a CDN with inline script
+        app.view_functions["openapi.docs"] = lambda: render_template("api_docs.html", title=app.title,
+                                                                      version=app.version)
+
     @app.spec_processor
     def _process(spec: dict[str, Any]) -> dict[str, Any]:
         components = spec.setdefault("components", {})
@@ -35,6 +42,9 @@ def register(app: Any) -> None:
             "type": "object", "required": ["changed_at", "pool"],
             "properties": {"changed_at": {"type": "string", "format": "date-time"},
                            "pool": {"type": "object", "properties": {"name": {"type": "string"}}}}})
+        _body(paths, "/api/v1/incidents/{incident_id}/resolve", "post", {
+            "type": "object", "required": ["resolution"], "properties": {"resolution": {"type": "string",
+                                                                                      "maxLength": 2000}}})
         if "/api/v1/processes" in paths and "post" in paths["/api/v1/processes"]:
             paths["/api/v1/processes"]["post"]["requestBody"] = {
                 "required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}

@@ -32,14 +32,27 @@ def live_app(tmp: Path) -> Iterator[tuple[Any, str]]:
 
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
+    """Chromium whose pages (browser.new_page) report every Content-Security-Policy violation: a test that
+    ends with one fails, so every page is shown to work with no inline script."""
     from playwright.sync_api import sync_playwright
 
+    violations: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        open_page = browser.new_page
+
+        def new_page(*args: Any, **kwargs: Any) -> Any:
+            page = open_page(*args, **kwargs)
+            page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+                    if "Content Security Policy" in message.text else None)
+            return page
+
+        browser.new_page = new_page
         try:
             yield browser
         finally:
             browser.close()
+    assert not violations, violations
 
 
 def login(page: Any, base: str, user: str, landing: str = "/tasks") -> None:

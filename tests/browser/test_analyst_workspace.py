@@ -1,4 +1,5 @@
-"""An analyst changes a term in the editor, sees a broken expression flagged, fixes it and deploys v2."""
+"""An analyst edits a timer: a term against the terms table and a broken expression are flagged on the
+diagram; a lawful edit deploys as v2, and running instances stay on their version."""
 
 from __future__ import annotations
 
@@ -31,13 +32,19 @@ def test_edit_validate_fix_deploy_and_running_instances_stay_on_their_version(tm
         assert page.locator("#editor").get_attribute("data-warnings") == "0"
         select(page, DEADLINE)
         assert "add_working_days(registration['registered_at'], 2)" == page.input_value("#prop-timer")
-        page.fill("#prop-timer", "add_working_days(registration['registered_at'], 3")
+        page.fill("#prop-timer", "add_working_days(registration['registered_at'], 3)")  # R7 says 2 working days
         page.dispatch_event("#prop-timer", "change")
         page.click("#validate")
         page.wait_for_selector("#editor[data-state='invalid']")
+        assert "terms table" in page.locator(f"#problems li[data-element='{DEADLINE}']").inner_text()
+        page.fill("#prop-timer", "add_working_days(registration['registered_at'], 2")  # a broken expression
+        page.dispatch_event("#prop-timer", "change")
+        page.click("#validate")
+        page.wait_for_selector(f"#problems li[data-element='{DEADLINE}']:not(:has-text('terms table'))")
         assert page.locator(f"#problems li[data-element='{DEADLINE}']").count() == 1
         assert page.locator(f"g[data-element-id='{DEADLINE}'].invalid").count() == 1
-        page.fill("#prop-timer", "add_working_days(registration['registered_at'], 3)")
+        # the lawful edit: the same term, written with the other quotes
+        page.fill("#prop-timer", 'add_working_days(registration["registered_at"], 2)')
         page.dispatch_event("#prop-timer", "change")
         page.click("#validate")
         page.wait_for_selector("#editor[data-state='valid']")
@@ -48,9 +55,10 @@ def test_edit_validate_fix_deploy_and_running_instances_stay_on_their_version(tm
         assert ("licence_issue", 2) in versions
         new = api.submit(issue_body(api, "II")).get_json()
         r7 = {a["id"]: {d["clause"]: d["due_at"] for d in a["deadlines"]}["R7"] for a in (old, new)}
-        # 6 June 2025 is Kurban Ait: 2 working days end on the 10th, 3 on the 11th
-        assert r7[old["id"]] == "2025-06-10T18:30:00+05:00" and r7[new["id"]] == "2025-06-11T18:30:00+05:00"
-        instances = {i["id"]: i["process"]["version"] for i in api.get("/api/v1/instances", user="auditor").get_json()}
+        # 6 June 2025 is Kurban Ait: 2 working days from Thursday the 5th end on Tuesday the 10th
+        assert r7[old["id"]] == "2025-06-10T18:30:00+05:00" and r7[new["id"]] == "2025-06-10T18:30:00+05:00"
+        instances = {i["id"]: i["process"]["version"]
+                     for i in api.get("/api/v1/instances?process=licence_issue", user="auditor").get_json()}
         assert instances[old["instance_id"]] == 1 and instances[new["instance_id"]] == 2
         assert drive_to_licence(api, old["id"])["outcome"] == "issued"
 

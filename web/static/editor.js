@@ -9,6 +9,7 @@
   const result = await modeler.importXML(xml);
   document.getElementById('import-warnings').textContent = result.warnings.length ? result.warnings.length + ' import warnings' : '';
   root.dataset.warnings = String(result.warnings.length);
+  if (result.warnings.length) { console.warn('bpmn import warnings', result.warnings.map(w => w.message).join(' | ')); }
   const canvas = modeler.get('canvas'), modeling = modeler.get('modeling'), moddle = modeler.get('moddle');
   const registry = modeler.get('elementRegistry');
   canvas.zoom('fit-viewport');

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import current_app, session
 from flask_babel import Babel
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
@@ -17,11 +17,12 @@ babel = Babel()
 
 
 class SessionUser(UserMixin):
-    """Flask-Login's view of an engine user."""
+    """Flask-Login's view of a signed-in browser session: its id is the random session id the cookie
+    carries (the database keeps only its sha256, web_session), never the account's id."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, session_id: str) -> None:
         self.user = user
-        self.id = str(user.id)
+        self.id = session_id
 
 
 def init_ui(app: Any) -> None:
@@ -38,13 +39,12 @@ def init_ui(app: Any) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "ui.login"
     babel.init_app(app, locale_selector=language)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
 
     @login_manager.user_loader
-    def _load(user_id: str) -> SessionUser | None:
-        user = app.extensions["licensing"].accounts.get(int(user_id))
-        return SessionUser(user) if user else None
+    def _load(session_id: str) -> SessionUser | None:
+        """Only a live session row signs the browser in: logged out, expired or unknown ids do not."""
+        user = current_app.extensions["licensing"].accounts.resolve_session(session_id)  # the loader is global
+        return SessionUser(user, session_id) if user else None
 
     @app.context_processor
     def _texts() -> dict[str, Any]:
@@ -54,7 +54,8 @@ def init_ui(app: Any) -> None:
                 "session_lang": session.get("lang")}
 
     app.register_blueprint(views.bp)
-    from web.ui import analyst, audit
+    from web.ui import admin, analyst, audit
 
     app.register_blueprint(audit.bp)
     app.register_blueprint(analyst.bp)
+    app.register_blueprint(admin.bp)
