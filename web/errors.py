@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -15,6 +16,8 @@ from engine.errors import (
     InvalidInput,
     NotFound,
     ProcessFailure,
+    TooManyAttempts,
+    Unauthorized,
     Unavailable,
 )
 
@@ -39,6 +42,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Any:
         return problem(404, str(exc))
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(exc: Unauthorized) -> Any:
+        return problem(401, str(exc), exc.field)
+
+    @app.errorhandler(TooManyAttempts)
+    def _too_many(exc: TooManyAttempts) -> Any:
+        response, status = problem(429, str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response, status
 
     @app.errorhandler(Forbidden)
     def _forbidden(exc: Forbidden) -> Any:
@@ -67,9 +80,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
-        from sqlalchemy.exc import DBAPIError, OperationalError
-
-        if isinstance(exc, (OperationalError, DBAPIError)):
+        # A database error never reaches the client as such: a value the database refuses is the caller's 422,
+        # a clash with stored data a 409, and only a database that cannot be reached a 503.
+        if isinstance(exc, DataError):
+            log.warning("the database refused a value on %s: %s", request.path, exc.orig)
+            return problem(422, "a value is not acceptable (out of range, too long or not text); check the input")
+        if isinstance(exc, IntegrityError):
+            log.warning("integrity error on %s: %s", request.path, exc.orig)
+            return problem(409, "the change conflicts with stored data; reload and retry")
+        if isinstance(exc, (OperationalError, InterfaceError)) or \
+                (isinstance(exc, DBAPIError) and exc.connection_invalidated):
             log.warning("database unavailable: %s", exc)
             response = jsonify({"errors": [{"field": "", "message": "the database is not reachable; try again"}]})
             response.headers["Retry-After"] = "5"

@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from web import create_app
+from web.observability import configure_logging
 
+configure_logging()
 app = create_app()

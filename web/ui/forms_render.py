@@ -50,11 +50,12 @@ def fields(schema: dict[str, Any]) -> list[Field]:
 
 
 def parse(schema: dict[str, Any], form: Any) -> dict[str, Any]:
-    """Posted form values -> data for the JSON Schema (empty fields left out; the server validates)."""
+    """Posted form values -> data for the JSON Schema (empty fields left out; the server validates).
+    NUL characters are dropped: they are not text, and no database keeps them."""
     data: dict[str, Any] = {}
     for f in fields(schema):
         if f.widget == "checkboxes":
-            values = form.getlist(f.name)
+            values = [_text(v) for v in form.getlist(f.name)]
             if values:
                 data[f.name] = values
             continue
@@ -62,7 +63,7 @@ def parse(schema: dict[str, Any], form: Any) -> dict[str, Any]:
             if form.get(f.name):
                 data[f.name] = True
             continue
-        raw = (form.get(f.name) or "").strip()
+        raw = _text(form.get(f.name) or "").strip()
         if not raw:
             continue
         if f.widget == "number":
@@ -76,11 +77,15 @@ def parse(schema: dict[str, Any], form: Any) -> dict[str, Any]:
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=legal_time.TZ)
                 data[f.name] = legal_time.iso(moment)
-            except ValueError:
+            except (ValueError, OverflowError):  # not a moment, or one beyond the calendar once converted
                 data[f.name] = raw
         else:
             data[f.name] = raw
     return data
+
+
+def _text(value: str) -> str:
+    return value.replace("\x00", "")
 
 
 def display_value(value: Any) -> str:
