@@ -1,26 +1,122 @@
-"""The append-only, hash-chained audit log.
+"""The append-only audit log: keyed hash chains, anchored by signed checkpoints kept outside the database.
 
 Each instance has its own chain (events outside any instance go to the "system" chain), so steps on
-different instances never contend for one head. An event's hash covers its content and the previous
-event's hash; ``audit_chain_head`` keeps the last hash, so a deleted or truncated tail is caught too.
+different instances never contend for one head. An event's hash is an HMAC-SHA256, under a key that is not
+in the database (``audit-hmac.key`` in the keys directory), of its content and the previous event's hash:
+whoever can write the database but not read the key cannot rewrite an event and recompute the chain.
+``audit_chain_head`` keeps each chain's last hash, so a deleted tail is caught too.
+
+The database alone cannot prove that a whole chain, or a chain's tail together with its head row, was not
+deleted. So the heads are also written, signed with the same key, to an append-only JSON-lines checkpoint
+file that the operator ships elsewhere: at every commit that appended events, decisions included (the heads of
+the chains it touched), and at intervals (every chain's head). :func:`verify` checks the database against it.
 Nothing in the application updates or deletes an event.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.store.tables import AuditEvent, ChainHead
 
+log = logging.getLogger(__name__)
 SYSTEM_CHAIN = "system"
 GENESIS = "0" * 64
+KEY_FILE = "audit-hmac.key"
+CHECKPOINT_FILE = "audit-checkpoints.jsonl"
+# the key of engines built without one (embedded use, engine tests); the web app always uses its key file
+DEVELOPMENT_KEY = b"development key: not secret, not for production"
+DECISION_KINDS = frozenset({
+    "application_submitted", "task_completed", "document_issued", "instance_completed", "instance_failed",
+    "instance_cancelled", "term_breached", "process_deployed", "clock_set", "account_created",
+})
+
+
+@dataclass
+class AuditSeal:
+    """The HMAC key and where checkpoints go; bound to every session of the engine (``session.info``)."""
+
+    key: bytes = DEVELOPMENT_KEY
+    checkpoints: Path | None = None
+    interval_seconds: float = 15 * 60
+    _last_full: float = field(default=0.0, repr=False)
+
+    def mac(self, payload: bytes) -> str:
+        return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The audit key kept in ``path`` (mode 0600), made on first start; every worker reads the same one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    for _ in range(50):  # a worker that lost the race may read before the winner has written
+        text = path.read_text().strip()
+        if text:
+            return bytes.fromhex(text)
+        time.sleep(0.01)
+    raise RuntimeError(f"the audit key file {path} is empty")
+
+
+def seal_for(keys_dir: Path, *, checkpoints: Path | None = None, interval_seconds: float = 15 * 60) -> AuditSeal:
+    return AuditSeal(key=load_or_create_key(keys_dir / KEY_FILE), checkpoints=checkpoints or keys_dir / CHECKPOINT_FILE,
+                     interval_seconds=interval_seconds)
+
+
+def bind(session_factory: sessionmaker[Session], seal: AuditSeal) -> None:
+    """Make every session of ``session_factory`` chain with ``seal`` and write its checkpoints."""
+    session_factory.kw.setdefault("info", {})["audit_seal"] = seal
+    if seal.checkpoints is None:
+        return
+
+    @sa_event.listens_for(session_factory, "after_commit")
+    def _checkpoint(session: Session) -> None:
+        touched: dict[str, tuple[int, str]] = session.info.pop("audit_touched", {})
+        decided = session.info.pop("audit_decided", False)
+        if not touched:
+            return
+        try:
+            now = time.monotonic()
+            if now - seal._last_full >= seal.interval_seconds:
+                seal._last_full = now
+                with Session(bind=session.get_bind()) as reader:
+                    heads = {h.chain: (h.seq, h.hash) for h in reader.scalars(select(ChainHead))}
+                write_checkpoint(seal, {**heads, **touched}, reason="interval")
+            else:
+                write_checkpoint(seal, touched, reason="decision" if decided else "commit")
+        except (OSError, SQLAlchemyError):  # the commit stands; a later interval checkpoint anchors these heads
+            log.exception("audit checkpoint not written to %s", seal.checkpoints)
+
+    @sa_event.listens_for(session_factory, "after_rollback")
+    def _forget(session: Session) -> None:
+        session.info.pop("audit_touched", None)
+        session.info.pop("audit_decided", None)
+
+
+def _seal(session: Session) -> AuditSeal:
+    seal = session.info.get("audit_seal")
+    return seal if isinstance(seal, AuditSeal) else AuditSeal()
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -39,8 +135,8 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def event_hash(event: AuditEvent, seal: AuditSeal) -> str:
+    return seal.mac(_canonical(event))
 
 
 def append(
@@ -80,10 +176,68 @@ def append(
         data=json.loads(json.dumps(data or {}, default=str)),
         prev_hash=head.hash,
     )
-    event.hash = event_hash(event)
+    event.hash = event_hash(event, _seal(session))
     head.seq, head.hash = event.seq, event.hash
     session.add(event)
+    session.info.setdefault("audit_touched", {})[chain] = (event.seq, event.hash)
+    if kind in DECISION_KINDS:
+        session.info["audit_decided"] = True
     return event
+
+
+# -- checkpoints ----------------------------------------------------------------------------------------------
+
+
+def _checkpoint_body(at: str, reason: str, heads: dict[str, tuple[int, str]]) -> bytes:
+    body = {"at": at, "reason": reason, "heads": {c: [s, h] for c, (s, h) in sorted(heads.items())}}
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def write_checkpoint(seal: AuditSeal, heads: dict[str, tuple[int, str]], *, reason: str) -> None:
+    """Append one signed line ``{"at","reason","heads":{chain:[seq,hash]},"mac"}`` (O_APPEND: one write)."""
+    if seal.checkpoints is None:
+        return
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    body = _checkpoint_body(at, reason, heads)
+    line = json.dumps({**json.loads(body), "mac": seal.mac(body)}, sort_keys=True, separators=(",", ":"))
+    seal.checkpoints.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(seal.checkpoints, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, (line + "\n").encode())
+    finally:
+        os.close(fd)
+
+
+def read_checkpoints(seal: AuditSeal, path: Path | None = None) -> tuple[dict[str, tuple[int, str]],
+                                                                         list[dict[str, Any]]]:
+    """The highest signed head of each chain in the checkpoint file, and the lines that are not genuine."""
+    path = path or seal.checkpoints
+    latest: dict[str, tuple[int, str]] = {}
+    failures: list[dict[str, Any]] = []
+    if path is None or not path.exists():
+        return latest, failures
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                body = _checkpoint_body(record["at"], record["reason"],
+                                        {c: (int(s), str(h)) for c, (s, h) in record["heads"].items()})
+                genuine = hmac.compare_digest(seal.mac(body), str(record["mac"]))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                genuine = False
+            if not genuine:
+                failures.append({"chain": None, "event_id": None, "seq": None, "kind": None,
+                                 "reason": f"checkpoint line {number} is not signed with the audit key"})
+                continue
+            for chain, (seq, digest) in record["heads"].items():
+                if chain not in latest or int(seq) > latest[chain][0]:
+                    latest[chain] = (int(seq), str(digest))
+    return latest, failures
+
+
+# -- verification -----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -92,23 +246,31 @@ class VerifyResult:
     events: int
     chains: int
     failures: list[dict[str, Any]]
+    checkpoints: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "events": self.events, "chains": self.chains, "failures": self.failures}
+        return {"valid": self.valid, "events": self.events, "chains": self.chains, "failures": self.failures,
+                "checkpointed_chains": self.checkpoints}
 
 
-def verify(session: Session, *, chain: str | None = None, batch: int = 5000) -> VerifyResult:
-    """Recompute every hash of one chain (or all) and name each event that does not match."""
+def verify(session: Session, *, chain: str | None = None, batch: int = 5000,
+           checkpoints: Path | None = None) -> VerifyResult:
+    """Recompute every keyed hash of one chain (or all), name each event that does not match, and check the
+    chains against the signed checkpoints: a chain or a tail that was checkpointed must still be there."""
+    seal = _seal(session)
     heads = {h.chain: h for h in session.scalars(select(ChainHead))}
     query = select(AuditEvent).order_by(AuditEvent.chain, AuditEvent.seq)
     if chain is not None:
         query = query.where(AuditEvent.chain == chain)
-    failures: list[dict[str, Any]] = []
+    anchored, failures = read_checkpoints(seal, checkpoints)
+    if chain is not None:
+        anchored = {c: v for c, v in anchored.items() if c == chain}
     count = 0
     current: str | None = None
     prev = GENESIS
     expected_seq = 1
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    hashes_at_anchor: dict[str, str] = {}
 
     def fail(event: AuditEvent | None, chain_name: str, reason: str) -> None:
         failures.append({"chain": chain_name, "event_id": event.id if event else None,
@@ -116,6 +278,7 @@ def verify(session: Session, *, chain: str | None = None, batch: int = 5000) -> 
                          "reason": reason})
 
     def close(chain_name: str, last_seq: int, last_hash: str) -> None:
+        seen[chain_name] = last_seq
         head = heads.get(chain_name)
         if head is None or head.seq != last_seq or head.hash != last_hash:
             fail(None, chain_name, f"chain ends at event {last_seq} but its recorded head is "
@@ -127,17 +290,28 @@ def verify(session: Session, *, chain: str | None = None, batch: int = 5000) -> 
             if current is not None:
                 close(current, expected_seq - 1, prev)
             current, prev, expected_seq = event.chain, GENESIS, 1
-            seen.add(event.chain)
         if event.seq != expected_seq:
             fail(event, event.chain, f"sequence gap: expected event {expected_seq}, found {event.seq}")
         if event.prev_hash != prev:
             fail(event, event.chain, "does not link to the previous event")
-        if event_hash(event) != event.hash:
-            fail(event, event.chain, "content was altered: its hash does not match")
+        if not hmac.compare_digest(event_hash(event, seal), event.hash):
+            fail(event, event.chain, "content was altered: its keyed hash does not match")
+        if event.chain in anchored and event.seq == anchored[event.chain][0]:
+            hashes_at_anchor[event.chain] = event.hash
         prev, expected_seq = event.hash, event.seq + 1
     if current is not None:
         close(current, expected_seq - 1, prev)
     for name, head in heads.items():
         if name not in seen and (chain is None or chain == name) and head.seq > 0:
             fail(None, name, "every event of this chain is missing")
-    return VerifyResult(valid=not failures, events=count, chains=len(seen), failures=failures)
+    for name, (seq, digest) in sorted(anchored.items()):
+        if name not in seen:
+            if name not in heads or heads[name].seq == 0:
+                fail(None, name, f"the chain was deleted: a checkpoint recorded it at event {seq}")
+        elif seen[name] < seq:
+            fail(None, name, f"the chain's tail is missing: it ends at event {seen[name]}, a checkpoint "
+                             f"recorded event {seq}")
+        elif hashes_at_anchor.get(name) != digest:
+            fail(None, name, f"event {seq} is not the one a checkpoint recorded: the chain was rewritten")
+    return VerifyResult(valid=not failures, events=count, chains=len(seen), failures=failures,
+                        checkpoints=len(anchored))

@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 import forms
+from engine import audit
 from engine.api import ProcessEngine
+from engine.audit import AuditSeal
 from engine.bpmn.serializer import StateSerializer
 from engine.clock import Clock
 from engine.errors import FieldProblem
@@ -62,12 +64,14 @@ def build_engine(
     form_exists: Callable[[str], bool] | None = None,
     form_validator: Callable[[str, dict[str, Any]], list[FieldProblem]] = validate_form,
     create_schema: bool = False,
+    audit_seal: AuditSeal | None = None,
 ) -> Wiring:
     if create_schema:
         import engine.store.licensing_tables  # noqa: F401 - registers the tables on the metadata
 
         metadata.create_all(db)
     session_factory = sessionmaker(bind=db, expire_on_commit=False)
+    audit.bind(session_factory, audit_seal or AuditSeal())  # the web app passes its key and checkpoint file
     operations = operations or default_registry()
     ports = ports or Ports()
     serializer = StateSerializer()

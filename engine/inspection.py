@@ -129,6 +129,23 @@ def recent_access(session: Session, limit: int = 50) -> list[dict[str, Any]]:
     return [{"at": legal_time.iso(r.at), "actor": r.actor, "kind": r.kind, "data": r.data} for r in rows]
 
 
+ENDED_UNFINISHED = ("failed", "cancelled")
+
+
+def term_outcome(*, due_at: datetime, fired_at: datetime | None, cancelled_at: datetime | None,
+                 instance_status: str, instance_ended_at: datetime | None) -> str:
+    """"kept" only when the action came before the due moment; "breached" when the term ran out first;
+    "not_completed" when the instance failed or was cancelled before the action; else "pending"."""
+    if fired_at is not None:
+        return "breached"
+    if cancelled_at is not None:
+        ended_with_instance = instance_ended_at is not None and cancelled_at >= instance_ended_at
+        if instance_status in ENDED_UNFINISHED and ended_with_instance:
+            return "not_completed"
+        return "kept" if cancelled_at <= due_at else "breached"
+    return "pending" if instance_status == "running" else "not_completed"
+
+
 def reports(session: Session) -> dict[str, Any]:
     """Terms kept vs breached per procedure and month; working days to decision; refusals by ground."""
     from statistics import mean
@@ -136,12 +153,14 @@ def reports(session: Session) -> dict[str, Any]:
     from engine.store.tables import Timer
 
     terms: dict[tuple[str, str], dict[str, int]] = {}
-    rows = session.execute(select(ProcessInstance.process_key, Timer.due_at, Timer.fired_at, Timer.cancelled_at)
+    rows = session.execute(select(ProcessInstance.process_key, Timer.due_at, Timer.fired_at, Timer.cancelled_at,
+                                  ProcessInstance.status, ProcessInstance.ended_at)
                            .join(ProcessInstance, ProcessInstance.id == Timer.instance_id))
-    for key, due, fired, cancelled in rows:
+    for key, due, fired, cancelled, status, ended in rows:
         month = legal_time.to_local(due).strftime("%Y-%m")
-        bucket = terms.setdefault((key, month), {"kept": 0, "breached": 0, "pending": 0})
-        bucket["breached" if fired else ("kept" if cancelled else "pending")] += 1
+        bucket = terms.setdefault((key, month), {"kept": 0, "breached": 0, "not_completed": 0, "pending": 0})
+        bucket[term_outcome(due_at=due, fired_at=fired, cancelled_at=cancelled, instance_status=status,
+                            instance_ended_at=ended)] += 1
     durations: dict[str, list[int]] = {}
     for procedure, registered, decided in session.execute(
             select(Application.procedure, Application.registered_at, Application.decided_at)

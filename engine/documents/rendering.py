@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import segno
 
-from engine.documents.texts import LABELS, PROVIDER, TITLES
+from engine.documents import dates
+from engine.documents.texts import LABELS, PROVIDER, SUBTYPES, TITLES
 
 HERE = Path(__file__).resolve().parent
 KINDS = tuple(TITLES)
@@ -30,8 +32,12 @@ def render_html(kind: str, lang: str, context: dict[str, Any]) -> str:
         raise ValueError(f"documents are issued in kk and ru, not '{lang}'")
     labels = {key: texts[lang] for key, texts in LABELS.items()}
     title = TITLES[kind][lang].format(subtype=context.get("subtype") or "")
+    verify_url = context.get("verify_url")
     values = {**context, "kind": kind, "lang": lang, "L": labels, "title": title, "provider": PROVIDER[lang],
-              "fonts": (HERE / "fonts").as_uri(), "date": (context.get("issued_at") or "")[:10]}
+              "fonts": (HERE / "fonts").as_uri(), "date": dates.long_date(context.get("issued_at"), lang),
+              "D": lambda value: dates.long_date(value, lang), "M": dates.moment,
+              "subtype_text": SUBTYPES.get(str(context.get("subtype") or ""), {}).get(lang, ""),
+              "qr": segno.make(verify_url, error="m").svg_data_uri(scale=3, border=1) if verify_url else None}
     return _env().get_template("document.html").render(**values)
 
 

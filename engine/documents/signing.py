@@ -1,88 +1,50 @@
-"""XML signatures (XMLDSig, RSA-SHA256) of issued documents with the provider's key.
+"""The signed XML form of an act, and its verification.
 
-``Signer`` is the seam for a hardware or NCALayer signer later; ``KeyFileSigner`` uses a key pair created
-at set-up by :func:`create_provider_keypair`.
+The XML carries the act's fields, the SHA-256 of its PDF and who signs it (account, name from the
+certificate, position) and when. Verification binds all of it: the XML signature holds, the certificate
+chains to a trust root and was valid at the signing moment with a signing key usage, it belongs to the
+signing account (its IIN) or is the system's own, the PDF stored now has the digest that was signed, and
+the stored columns (number, kind, language, signer, time) say what the signed XML says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from cryptography import x509
 from lxml import etree
 
-KEY_FILE = "provider-key.pem"
-CERT_FILE = "provider-cert.pem"
+from engine.signing import certificates, xmldsig
+
+SYSTEM_ACCOUNT = "system"
 
 
-class Signer(Protocol):
-    subject: str
-
-    def sign(self, xml: bytes) -> bytes: ...
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+@dataclass(frozen=True)
+class SignedBy:
+    account: str  # the login of the signing account, or "system"
+    name: str  # the holder's name as the certificate states it
+    position: str
 
 
-class KeyFileSigner:
-    def __init__(self, directory: Path) -> None:
-        self.key_pem = (directory / KEY_FILE).read_bytes()
-        self.cert_pem = (directory / CERT_FILE).read_bytes()
-        from cryptography import x509
-
-        self.subject = x509.load_pem_x509_certificate(self.cert_pem).subject.rfc4514_string()
-
-    def sign(self, xml: bytes) -> bytes:
-        from signxml import XMLSigner
-
-        root = etree.fromstring(xml, _parser())
-        signed = XMLSigner(signature_algorithm="rsa-sha256", digest_algorithm="sha256").sign(
-            root, key=self.key_pem, cert=self.cert_pem.decode())
-        return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
-
-
-def create_provider_keypair(directory: Path, *, common_name: str, organization: str, now: dt.datetime) -> None:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64]),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
-    start = now - dt.timedelta(days=3650)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start)
-            .not_valid_after(now + dt.timedelta(days=3650 * 3))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    directory.mkdir(parents=True, exist_ok=True)
-    key_path = directory / KEY_FILE
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    key_path.chmod(0o600)
-    (directory / CERT_FILE).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-
-
-def document_xml(kind: str, lang: str, context: dict[str, Any], pdf_sha256: str) -> bytes:
-    """The document's fields as XML; the PDF is bound by its sha256."""
-    root = etree.Element("document", kind=kind, lang=lang)
+def document_xml(kind: str, lang: str, context: dict[str, Any], pdf_sha256: str, *, signed_by: SignedBy,
+                 signed_at: dt.datetime) -> bytes:
+    """The act's fields as XML, with the digest of its PDF and its signer: what the signer signs."""
+    root = etree.Element("act", kind=kind, lang=lang, version="2")
     etree.SubElement(root, "number").text = str(context.get("number") or "")
     etree.SubElement(root, "pdfSha256").text = pdf_sha256
-    fields = etree.SubElement(root, "fields")
-    _fill(fields, context)
+    etree.SubElement(root, "signer", account=signed_by.account, name=signed_by.name, position=signed_by.position)
+    etree.SubElement(root, "signedAt").text = signed_at.isoformat()
+    _fill(etree.SubElement(root, "fields"), context)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
 
 
 def _fill(parent: Any, value: Any) -> None:
     if isinstance(value, dict):
         for key in sorted(value):
-            child = etree.SubElement(parent, "field", name=str(key))
-            _fill(child, value[key])
+            _fill(etree.SubElement(parent, "field", name=str(key)), value[key])
     elif isinstance(value, list):
         for item in value:
             _fill(etree.SubElement(parent, "item"), item)
@@ -90,27 +52,74 @@ def _fill(parent: Any, value: Any) -> None:
         parent.text = str(value)
 
 
-def sign_document(xml: bytes, signer: Signer, *, signer_name: str, signed_at: dt.datetime) -> bytes:
-    root = etree.fromstring(xml, _parser())
-    etree.SubElement(root, "signedBy").text = signer_name
-    etree.SubElement(root, "signedAt").text = signed_at.isoformat()
-    return signer.sign(etree.tostring(root))
+@dataclass(frozen=True)
+class Expected:
+    """What the database says about the act; verification checks it against the signed XML."""
+
+    kind: str
+    lang: str
+    number: str
+    account: str
+    signed_at: dt.datetime
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class Trust:
+    roots: list[x509.Certificate]
+    system_fingerprint: str | None
+    account_iin: dict[str, str | None]  # account login → its IIN on record
 
 
 @dataclass(frozen=True)
 class VerifyResult:
     valid: bool
     signer: str | None
+    position: str | None
     signed_at: str | None
     reason: str | None
 
 
-def verify_document(signed_xml: bytes, *, trusted_cert_pem: bytes) -> VerifyResult:
-    from signxml import XMLVerifier
+def verify_document(signed_xml: bytes, expected: Expected, trust: Trust) -> VerifyResult:
+    try:
+        verified = xmldsig.verify(signed_xml)
+    except xmldsig.SignatureInvalid as exc:
+        return VerifyResult(False, None, None, None, str(exc))
+    root, cert = verified.root, verified.certificate
+    signer = root.find("signer")
+    account = signer.get("account") if signer is not None else None
+    name = signer.get("name") if signer is not None else None
+    position = signer.get("position") if signer is not None else None
+    signed_at_text = root.findtext("signedAt")
+
+    def verdict(reason: str | None) -> VerifyResult:
+        return VerifyResult(reason is None, name, position, signed_at_text, reason)
 
     try:
-        result: Any = XMLVerifier().verify(signed_xml, x509_cert=trusted_cert_pem.decode(), parser=_parser())
-        verified = result.signed_xml
-    except Exception as exc:
-        return VerifyResult(False, None, None, f"signature does not verify: {type(exc).__name__}: {exc}"[:300])
-    return VerifyResult(True, verified.findtext("signedBy"), verified.findtext("signedAt"), None)
+        signed_at = dt.datetime.fromisoformat(signed_at_text or "")
+    except ValueError:
+        return verdict("the signed XML states no signing moment")
+    claims = {"kind": root.get("kind"), "lang": root.get("lang"), "number": root.findtext("number"),
+              "signer": account}
+    stored = {"kind": expected.kind, "lang": expected.lang, "number": expected.number, "signer": expected.account}
+    for key, value in claims.items():
+        if value != stored[key]:
+            return verdict(f"the stored {key} ({stored[key]!r}) is not the signed one ({value!r})")
+    if signed_at != expected.signed_at:
+        return verdict("the stored signing moment is not the signed one")
+    if hashlib.sha256(expected.pdf).hexdigest() != root.findtext("pdfSha256"):
+        return verdict("the stored PDF is not the one that was signed (its SHA-256 differs)")
+    problem = certificates.problem(cert, trust.roots, signed_at)
+    if problem:
+        return verdict(problem)
+    if name != certificates.common_name(cert):
+        return verdict("the signer's name is not the certificate holder's")
+    if account == SYSTEM_ACCOUNT:
+        if certificates.fingerprint(cert) != trust.system_fingerprint:
+            return verdict("signed as the system, but not with the system's certificate")
+    else:
+        iin = certificates.iin_of(cert)
+        on_record = trust.account_iin.get(account or "")
+        if iin is None or on_record is None or iin != on_record:
+            return verdict("the certificate's IIN does not belong to the signing account")
+    return verdict(None)

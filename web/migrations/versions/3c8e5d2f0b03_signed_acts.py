@@ -17,8 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("account") as batch:
+        batch.add_column(sa.Column("iin", sa.String(length=12), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("account") as batch:
+        batch.drop_column("iin")
