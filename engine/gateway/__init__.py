@@ -2,14 +2,17 @@
 licence fee; plus court bans A3.10.4 and bailiff bans A3.10.5).
 
 The procedures depend on the ``Gateway`` protocol only. ``SimulatedGateway`` answers from seeds an
-administrator puts through the admin API in simulation mode (CONTRACT: admin/gateway). The real adapter
-implements the same four methods against the e-government gateway (SOAP/REST through the Government's
-integration bus, with the provider's certificates); it is not reachable from here and is not part of this
-code base. Identity documents (A3.9, item 1) come through the same gateway; no check depends on them yet.
+administrator puts through the admin API in simulation mode (CONTRACT: admin/gateway). ``HttpGateway``
+asks the gateway over HTTP (CONTRACT.md §3) — in production an integration bridge in front of the
+national gateway (ШЭП) — with timeouts, retries and a circuit breaker; a failed call raises
+``engine.errors.IntegrationFailure`` and never becomes a finding. ``UnconfiguredGateway`` fails every
+call when neither is configured. Identity documents (A3.9, item 1) come through the same gateway; no
+check depends on them yet.
 """
 
 from __future__ import annotations
 
+from .http import GatewaySettings, HttpGateway, HttpGatewayClient, UnconfiguredGateway
 from .protocol import Gateway, SeedStore
 from .records import (
     APPLICANT_KINDS,
@@ -29,9 +32,13 @@ __all__ = [
     "Ban",
     "Gateway",
     "GatewayDataError",
+    "GatewaySettings",
+    "HttpGateway",
+    "HttpGatewayClient",
     "Payment",
     "RegistryRecord",
     "SeedStore",
     "SimulatedGateway",
+    "UnconfiguredGateway",
     "validate_seed",
 ]

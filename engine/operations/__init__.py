@@ -34,17 +34,17 @@ class Operation:
     description: str
     params: tuple[str, ...] = ()
     clause: str = ""
+    external: bool = False  # calls an outside system: runs in a step of its own, a failure is an incident
 
 
 @dataclass
 class OperationRegistry:
     operations: dict[str, Operation] = field(default_factory=dict)
 
-    def register(self, name: str, *, description: str, params: tuple[str, ...] = (), clause: str = "") -> Callable[
-        [OperationFunc], OperationFunc
-    ]:
+    def register(self, name: str, *, description: str, params: tuple[str, ...] = (), clause: str = "",
+                 external: bool = False) -> Callable[[OperationFunc], OperationFunc]:
         def decorator(func: OperationFunc) -> OperationFunc:
-            self.operations[name] = Operation(name, func, description, params, clause)
+            self.operations[name] = Operation(name, func, description, params, clause, external)
             return func
 
         return decorator

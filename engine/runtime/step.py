@@ -8,6 +8,7 @@ outbound notices. If anything fails, nothing of it is kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ from engine.clock import Clock
 from engine.errors import ProcessFailure
 from engine.operations import OperationCall, OperationRegistry
 from engine.runtime.definitions import LoadedDefinition
-from engine.store.tables import HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
+from engine.store.tables import Continuation, HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,12 @@ class Step:
 
     # -- dispatch of service tasks --------------------------------------------------------------------
 
+    def defers(self, task: Any) -> bool:
+        """Is this a service task whose operation calls an outside system (run in a step of its own)?"""
+        name = getattr(task.task_spec, "operation_name", None)
+        operation = self.operations.get(name) if name else None
+        return bool(operation is not None and operation.external)
+
     def dispatch(self, task: Any, operation_name: str, params: dict[str, Any]) -> dict[str, Any]:
         op = self.operations.get(operation_name)
         if op is None:
@@ -148,16 +155,48 @@ class Step:
         return EngineScriptEngine(dispatch=self.dispatch)
 
 
-def advance(workflow: Any) -> None:
-    """Run engine steps and due timers until the workflow waits on people, timers or messages."""
+def _never(task: Any) -> bool:
+    return False
+
+
+def advance(workflow: Any, defers: Callable[[Any], bool] = _never) -> None:
+    """Run engine steps and due timers until the workflow waits on people, timers or messages.
+
+    A task ``defers`` picks (a service task calling an outside system) is left READY: it runs in a
+    step of its own (engine/runtime/incidents.py), so its failure cannot undo the work before it.
+    """
     for _ in range(MAX_ROUNDS):
         try:
-            workflow.do_engine_steps()
+            while _engine_round(workflow, defers):
+                pass
+            workflow.refresh_timers()
         except SpiffWorkflowException as exc:
             raise ProcessFailure(_describe(exc)) from exc
-        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+        if not any(not t.task_spec.manual and not defers(t) for t in workflow.get_tasks(state=TaskState.READY)):
             return
     raise ProcessFailure(f"the process did not come to rest after {MAX_ROUNDS} rounds (a loop?)")
+
+
+def _engine_round(workflow: Any, defers: Callable[[Any], bool]) -> bool:
+    """One round of SpiffWorkflow's ``do_engine_steps`` that leaves deferred tasks READY."""
+
+    def run_ready(wf: Any) -> int:
+        count = 0
+        for task in wf.get_tasks(state=TaskState.READY):
+            if not task.task_spec.manual and not defers(task):
+                task.run()
+                count += 1
+        return count
+
+    active = workflow.get_active_subprocesses()
+    for subprocess in sorted(active, key=lambda v: v.depth, reverse=True):
+        while run_ready(subprocess) > 0:
+            pass
+        if subprocess.parent_task_id is not None:
+            parent = workflow.get_task_from_id(subprocess.parent_task_id)
+            parent.task_spec._update(parent)
+    count = run_ready(workflow)
+    return count > 0 or len(workflow.get_active_subprocesses()) > len(active)
 
 
 def _describe(exc: SpiffWorkflowException) -> str:
@@ -212,6 +251,7 @@ def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
 
     _sync_timers(step, workflow)
     _sync_human_tasks(step, workflow)
+    _sync_continuations(step, workflow)
 
     active = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
               if t.task_spec.bpmn_id in info.elements]
@@ -308,6 +348,19 @@ def _sync_human_tasks(step: Step, workflow: Any) -> None:
             row.completed_at = now
             step.audit("task_cancelled", element=row.element, clause=row.clause, data={"task_id": task_id},
                        actor="system")
+    session.flush()
+
+
+def _sync_continuations(step: Step, workflow: Any) -> None:
+    """One row per deferred service task that is READY: the scheduler's list of steps still to run."""
+    session, instance = step.session, step.instance
+    waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if step.defers(t)}
+    rows = {r.element: r for r in session.scalars(select(Continuation).where(
+        Continuation.instance_id == instance.id))}
+    for element in waiting - set(rows):
+        session.add(Continuation(instance_id=instance.id, element=element, created_at=step.now))
+    for element in set(rows) - waiting:
+        session.delete(rows[element])
     session.flush()
 
 

@@ -1,4 +1,5 @@
-"""The simulated e-government gateway: defaults, seeds, and seed validation (CONTRACT: admin/gateway)."""
+"""The e-government gateway: the simulation's defaults, seeds and seed validation (CONTRACT: admin/gateway); the
+breaker of the HTTP adapter; no silent simulation when the real clock has no gateway URL (CONTRACT §1)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,21 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from engine.gateway import REGISTRIES, Ban, Gateway, Payment, RegistryRecord, SimulatedGateway, validate_seed
+from engine.errors import IntegrationFailure
+from engine.gateway import (
+    REGISTRIES,
+    Ban,
+    Gateway,
+    Payment,
+    RegistryRecord,
+    SimulatedGateway,
+    UnconfiguredGateway,
+    validate_seed,
+)
+from engine.gateway.http import CircuitBreaker
+from web.cli import main
 
 BIN = "230540012345"
 
@@ -94,3 +108,42 @@ def test_invalid_seeds_name_their_fields(registry: str, body: Any, fields: list[
     problems = validate_seed(registry, body)
     assert [field for field, _ in problems] == fields
     assert all(message for _, message in problems)
+
+
+def test_without_a_configured_gateway_every_call_fails_loudly_instead_of_answering_nothing() -> None:
+    gateway: Gateway = UnconfiguredGateway()
+    for ask in (gateway.payments, gateway.business_registry, gateway.court_bans, gateway.bailiff_bans):
+        with pytest.raises(IntegrationFailure) as failure:
+            ask(BIN)
+        assert "LICENSING_GATEWAY_URL" in str(failure.value) and failure.value.transient is False
+
+
+def test_the_breaker_opens_after_n_failures_and_lets_one_trial_through_after_the_cool_down() -> None:
+    now = [100.0]
+    breaker = CircuitBreaker(failures=2, cooldown_seconds=10, monotonic=lambda: now[0])
+    breaker.failed()
+    assert breaker.state == "closed" and breaker.allow()
+    breaker.failed()
+    assert breaker.state == "open" and not breaker.allow()
+    now[0] = 110.0
+    assert breaker.state == "half_open"
+    assert breaker.allow() and not breaker.allow()  # one trial at a time
+    breaker.succeeded()
+    assert breaker.state == "closed" and breaker.allow()
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "5999"], ["scheduler"]])
+def test_serve_and_scheduler_refuse_the_real_clock_without_a_gateway_url(command: list[str], monkeypatch, tmp_path):
+    for name in ("LICENSING_GATEWAY_URL", "LICENSING_CLOCK", "LICENSING_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LICENSING_KEYS_DIR", str(tmp_path / "keys"))
+
+    def started(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("it started")
+
+    monkeypatch.setattr("werkzeug.serving.run_simple", started)
+    monkeypatch.setattr("web.scheduler.run_blocking", started)
+    result = CliRunner().invoke(main, [*command, "--database-url", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    assert "LICENSING_GATEWAY_URL" in result.output
+    assert not (tmp_path / "x.db").exists()  # refused before touching the database
