@@ -6,7 +6,14 @@ A leaf package: it imports neither ``engine`` nor ``web`` nor Flask.
 
 from __future__ import annotations
 
-from forms.application import FORM_OF_PROCEDURE, file_ids, file_refs, validate_application
+from forms.application import (
+    FORM_OF_PROCEDURE,
+    MissingItem,
+    application_warnings,
+    file_ids,
+    file_refs,
+    validate_application,
+)
 from forms.errors import FieldError, UnknownForm
 from forms.files import ALLOWED_MEDIA_TYPES, MAX_UPLOAD_BYTES, sniff_media_type
 from forms.identifiers import bin_iin_problem, check_digit, has_valid_check_digit, normalize_phone
@@ -29,7 +36,9 @@ __all__ = [
     "LANGUAGES",
     "MAX_UPLOAD_BYTES",
     "FieldError",
+    "MissingItem",
     "UnknownForm",
+    "application_warnings",
     "bin_iin_problem",
     "check_digit",
     "decision_values",

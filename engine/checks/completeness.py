@@ -16,6 +16,9 @@ name or location is on record in the business registry, and a renamed subtype or
 the law's own change, so for those grounds alone no document is required (any attached is still checked).
 
 Every referenced file must exist in ``files`` (id → {"media_type", "size"}) and be non-empty.
+
+No consent to access restricted personal data is not an incomplete form but a ground for refusal (A3.10.8):
+the finding carries ``ground: "A3.10.8"`` for the officer's qualification check.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from . import items as L
 from .common import file_problem, local_day, texts
 
 METERING_FROM = date(2024, 1, 1)  # A11.1.4, in force from 2024-01-01
-CONFIRMATIONS = ("official_contacts", "no_court_ban", "documents_true", "personal_data_consent")
+CONFIRMATIONS = ("official_contacts", "no_court_ban", "documents_true")  # the form's own (R7)
+CONSENT = "personal_data_consent"  # not a completeness item: its absence is a ground for refusal (A3.10.8)
 GROUNDS_NEEDING_DOCUMENTS = ("dc_relocation", "power_source_change", "reorganization")
 
 
@@ -81,12 +85,22 @@ def _pool_item(item: str, qualification: dict[str, Any], files: dict[str, dict[s
     return entry
 
 
-def _result(clause: str, found: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def _consent(application: dict[str, Any]) -> dict[str, Any]:
+    confirmations = application.get("confirmations")
+    if isinstance(confirmations, dict) and confirmations.get(CONSENT) is True:
+        return {}
+    return {"ground": "A3.10.8", "consent": texts(
+        "Қолжетімділігі шектеулі дербес деректерге келісім жоқ (А3.10.8).",
+        "Нет согласия на доступ к персональным данным ограниченного доступа (A3.10.8).",
+        "No consent to access restricted personal data (A3.10.8).")}
+
+
+def _result(clause: str, found: list[dict[str, Any]], application: dict[str, Any], **extra: Any) -> dict[str, Any]:
     missing = [i["item"] for i in found if i["required"] and not i["present"]]
     complete = not missing
     summary = ", ".join(missing)
     return {
-        "clause": clause, **extra, "complete": complete, "items": found, "missing": missing,
+        "clause": clause, **extra, **_consent(application), "complete": complete, "items": found, "missing": missing,
         **(texts("Құжаттар топтамасы толық.", "Комплект документов полный.", "The document set is complete.")
            if complete else texts(f"Құжаттар топтамасы толық емес: {summary}.",
                                   f"Комплект документов неполный: {summary}.",
@@ -103,7 +117,7 @@ def check_completeness(application: dict[str, Any], *, registered_on: date | dat
     if subtype == "II":
         found = [_form_item("A2", application), _notice_item("A11.2.1", qualification),
                  _pool_item("A11.2.2", qualification, files)]
-        return _result("R7", found, subtype=subtype, registered_on=day.isoformat())
+        return _result("R7", found, application, subtype=subtype, registered_on=day.isoformat())
     if subtype != "I":
         raise ValueError(f"unknown licence subtype {subtype!r}; known: I, II")
     centers = [dc for dc in application.get("data_centers") or [] if isinstance(dc, dict)]
@@ -121,7 +135,7 @@ def check_completeness(application: dict[str, Any], *, registered_on: date | dat
                    reason=L.NOT_REQUIRED["isolated"],
                    variant="connected_before_2023_04_01" if before else "standard"),
     ]
-    return _result("R7", found, subtype=subtype, registered_on=day.isoformat())
+    return _result("R7", found, application, subtype=subtype, registered_on=day.isoformat())
 
 
 def check_reissue_completeness(application: dict[str, Any], *, registered_on: date | datetime,
@@ -151,5 +165,5 @@ def check_reissue_completeness(application: dict[str, Any], *, registered_on: da
         docs = _item("A3.9.2", L.CHANGE_DOCUMENTS, required=needs_documents, present=not problems,
                      reason=L.NOT_REQUIRED["state_systems"], problem=problems[0] if problems else None,
                      files=list(documents))
-    return _result("R14", [form_item, docs], procedure="reissue", subtype=subtype, grounds=grounds,
+    return _result("R14", [form_item, docs], application, procedure="reissue", subtype=subtype, grounds=grounds,
                    registered_on=day.isoformat())

@@ -8,6 +8,7 @@ datetimes in local time (``TZ``, Asia/Almaty).
 from __future__ import annotations
 
 from .terms import (
+    LEGAL_TERMS,
     LUNCH_END,
     LUNCH_START,
     WORKDAY_END,
@@ -16,6 +17,8 @@ from .terms import (
     end_of_working_day,
     registration_moment,
     subtract_working_days,
+    term_days,
+    timer_disagreement,
     working_days_between,
 )
 from .workdays import (
@@ -28,6 +31,7 @@ from .workdays import (
 from .zone import TZ, Day, Moment, iso, to_local
 
 __all__ = [
+    "LEGAL_TERMS",
     "LUNCH_END",
     "LUNCH_START",
     "TZ",
@@ -44,6 +48,8 @@ __all__ = [
     "previous_working_day",
     "registration_moment",
     "subtract_working_days",
+    "term_days",
+    "timer_disagreement",
     "to_local",
     "working_days",
     "working_days_between",

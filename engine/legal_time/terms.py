@@ -7,7 +7,9 @@ A term in days starts on the day after the event and ends at 18:30 of its last w
 
 from __future__ import annotations
 
+import ast
 import operator
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from .workdays import count_working_days, is_working_day, next_working_day, previous_working_day
@@ -92,3 +94,68 @@ def working_days_between(a: Moment, b: Moment) -> int:
     if day_b >= day_a:
         return count_working_days(day_a, day_b)
     return -count_working_days(day_b, day_a)
+
+
+# -- the legal terms, as data bound to their clauses ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegalTerm:
+    """One term of the Rules (or of a law they refer to): how many working days, counted from what, and where
+    it is written. Operations read their counts from here; diagram validation checks each clause-bound timer's
+    literal count against it (a diagram saying 3 working days for R7 is invalid)."""
+
+    clause: str
+    days: int
+    counted_from: str
+    source: str
+    unit: str = "working days"
+
+
+LEGAL_TERMS: tuple[LegalTerm, ...] = (
+    LegalTerm("R7", 2, "registration", "Rules 169/НҚ, cl. 7: completeness and the motivated refusal"),
+    LegalTerm("R8", 13, "the completeness check", "Rules 169/НҚ, cl. 8: qualification check"),
+    LegalTerm("R10.2", 3, "the end of the A3.4 term, backwards", "Rules 169/НҚ, cl. 10 §2: the hearing notice"),
+    LegalTerm("R10.2", 2, "the hearing notice", "Rules 169/НҚ, cl. 10 §2: the hearing"),
+    LegalTerm("R14", 1, "registration", "Rules 169/НҚ, cl. 14: reissue completeness and its refusal"),
+    LegalTerm("R15", 2, "registration", "Rules 169/НҚ, cl. 15 (A3.4 reads \"2 (үш)\")"),
+    LegalTerm("A3.4", 15, "registration", "Rules 169/НҚ, Appendix 3 row 4: the issue term"),
+    LegalTerm("R16", 2, "the change of the pool", "Rules 169/НҚ, cl. 16: pool-change notice"),
+    LegalTerm("R20", 3, "the day the complaint is received", "Rules 169/НҚ, cl. 20: forwarding a complaint"),
+    LegalTerm("R21", 5, "registration of the complaint", "Rules 169/НҚ, cl. 21; Law on state services 25(2)"),
+    LegalTerm("R22", 15, "registration of the complaint", "Rules 169/НҚ, cl. 22: the quality authority"),
+)
+_TERM_FUNCTIONS = ("add_working_days", "subtract_working_days")
+
+
+def term_days(clause: str) -> int:
+    """The working days of the (first) term bound to ``clause``; KeyError for a clause with no term."""
+    for term in LEGAL_TERMS:
+        if term.clause == clause:
+            return term.days
+    raise KeyError(clause)
+
+
+def timer_disagreement(clauses: str, expression: str) -> str | None:
+    """Why a timer citing ``clauses`` disagrees with the terms table, or None.
+
+    Only a literal working-day count is checked (``add_working_days(x, 2)``); a timer that takes its moment from
+    an operation's result is computed from the table already. A timer citing several clauses is checked when
+    exactly one of them has terms.
+    """
+    cited = [c.strip() for c in clauses.split(",") if c.strip()]
+    bound = [c for c in cited if any(t.clause == c for t in LEGAL_TERMS)]
+    if len(bound) != 1:
+        return None
+    allowed = sorted({t.days for t in LEGAL_TERMS if t.clause == bound[0]})
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TERM_FUNCTIONS \
+                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, int) and node.args[1].value not in allowed:
+            return (f"the timer counts {node.args[1].value} working days for {bound[0]}, but the terms table "
+                    f"(engine/legal_time/terms.py) says {' or '.join(map(str, allowed))}")
+    return None

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from engine import legal_time
 from engine.bpmn import loader
 from engine.bpmn.elements import read_process
 
@@ -23,23 +24,26 @@ CLAUSES: dict[str, tuple[str, str]] = {
     "R8": ("Qualification check in 13 working days", ""),
     "R9": ("Licence / annex as an EDS-signed document to the cabinet", ""),
     "R10": ("Preliminary decision and hearing", ""),
-    "R10.2": ("Hearing notice ≥3 working days before the end; hearing within 2 working days", ""),
+    "R10.2": ("Hearing notice by 18:30 of working day 12 (3 working days before the end of A3.4's 15); hearing "
+              "within 2 working days of the notice, at a lawful moment", ""),
     "R11": ("Reissue on the grounds of LPN arts. 33–34", ""),
     "R12": ("Reissue application through the portal (A9/A10)", ""),
     "R13": ("Reissue registration on the day of receipt", ""),
-    "R14": ("Reissue completeness in 1 working day", ""),
+    "R14": ("Reissue completeness and its motivated refusal of further consideration in 1 working day", ""),
     "R15": ("Reissue review within 2 working days of registration", ""),
     "R16": ("Pool-change notice within 2 working days",
             "POST /api/v1/licences/{number}/pool-notices (engine/licensing/service.py): a notice, not a procedure"),
     "R17": ("Licence issued in Kazakh and Russian", ""),
     "R18": ("Stage data to the monitoring system", "every completed element writes a monitoring-feed event "
                                                    "(engine/runtime/step.py); no element needs to cite it"),
-    "R18-1": ("Suspension, restoration, deprivation", ""),
+    "R18-1": ("Suspension for 1–6 months, restoration on a reported and confirmed remedy, deprivation also on "
+              "its own ground (LDA.9, LPN.45)", ""),
     "R19": ("Complaint bodies", ""),
-    "R20": ("Forwarding a complaint within 3 working days", ""),
+    "R20": ("Forwarding a complaint within 3 working days of the day it is received", ""),
     "R21": ("Complaint to the provider reviewed in 5 working days", ""),
-    "R22": ("Complaint to the quality authority reviewed in 15 working days", ""),
-    "R23": ("Court after the pre-trial complaint; the body's reasoned position", ""),
+    "R22": ("Complaint to the quality authority reviewed by that authority in 15 working days", ""),
+    "R23": ("Court after the pre-trial complaint; the body's reasoned position, recorded when the claim arrives "
+            "(the Rules set no term)", ""),
     "A3.1": ("Name of the service", "descriptive: shown on documents"),
     "A3.2": ("Service provider", "descriptive: shown on documents"),
     "A3.3": ("Ways of provision: the portal", "the portal API (CONTRACT.md §2)"),
@@ -68,7 +72,9 @@ CLAUSES: dict[str, tuple[str, str]] = {
 
 DEFECTS = [
     {"clause": "A3.4", "text": "The reissue term reads \"2 (үш)\": the digit says two, the word says three. R15 says "
-                               "two working days; the system uses 2 and says so wherever the term is shown."},
+                               "two working days; the system uses 2 and says so wherever the term is shown: the "
+                               "R15 deadline's name, the applicant's receipt notice and receipt document "
+                               "(engine/licensing/notices.py, REISSUE_TERM_NOTE)."},
 ]
 
 
@@ -98,7 +104,9 @@ def coverage_report(processes_dir: Path) -> dict[str, Any]:
                 unique.append({"process": e["process"], "element": e["element"], "name": e["name"],
                                "cites": e["clause"]})
         gap = "" if unique else (outside or "no diagram element cites it yet")
-        rows.append({"clause": clause, "title": title, "elements": unique, "gap": gap,
+        terms = [{"days": t.days, "unit": t.unit, "counted_from": t.counted_from, "source": t.source}
+                 for t in legal_time.LEGAL_TERMS if t.clause == clause]
+        rows.append({"clause": clause, "title": title, "elements": unique, "gap": gap, "terms": terms,
                      "outside_diagrams": bool(outside) and not unique})
     return {"clauses": rows, "defects": DEFECTS,
             "gaps": [r["clause"] for r in rows if not r["elements"] and not r["outside_diagrams"]]}

@@ -7,10 +7,11 @@ from typing import Any
 TEXTS: dict[str, dict[str, str]] = {
     "receipt": {
         "kk": "Мемлекеттік қызмет көрсетуге сұрау салу қабылданды ({number}). Тіркелген уақыты: {registered}. "
-              "Нәтижені алу күні мен уақыты: {expected}.",
+              "Нәтижені алу күні мен уақыты: {expected}.{note_kk}",
         "ru": "Запрос на оказание государственной услуги принят ({number}). Зарегистрирован: {registered}. "
-              "Дата и время получения результата: {expected}.",
-        "en": "Your request was accepted ({number}). Registered: {registered}. Result expected by: {expected}.",
+              "Дата и время получения результата: {expected}.{note_ru}",
+        "en": "Your request was accepted ({number}). Registered: {registered}. Result expected by: {expected}."
+              "{note_en}",
     },
     "not_considered": {
         "kk": "Өтінішті одан әрі қараудан дәлелді бас тарту жіберілді: {reason}",
@@ -51,6 +52,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Application status: {status}",
     },
 }
+
+
+# The Rules' own defect, shown wherever the reissue term is (SPEC §4; coverage report DEFECTS): A3.4 reads
+# "2 (үш)" — the digit two, the word three; R15 says two working days and the system counts two.
+REISSUE_TERM_NOTE = {
+    "kk": " Ескерту: Қағидалардың 3-қосымшасының 4-жолында мерзім «2 (үш)» деп жазылған (цифры — екі, сөзі — үш); "
+          "15-тармақта екі жұмыс күні көрсетілген, жүйе 2 жұмыс күнін қолданады.",
+    "ru": " Примечание: в строке 4 приложения 3 к Правилам срок записан как «2 (үш)» (цифра — два, слово — три); "
+          "пункт 15 устанавливает два рабочих дня, система применяет 2 рабочих дня.",
+    "en": " Note: row 4 of Appendix 3 to the Rules reads \"2 (үш)\" (digit two, word three); clause 15 sets two "
+          "working days and the system counts 2.",
+}
+NO_NOTE = {"kk": "", "ru": "", "en": ""}
+
+
+def term_note(procedure: str) -> dict[str, str]:
+    """The reissue term's note (A3.4 "2 (үш)") for the applicant's receipt and notices; empty for an issue."""
+    return REISSUE_TERM_NOTE if procedure == "reissue" else NO_NOTE
 
 
 def render(kind: str, **values: Any) -> dict[str, str]:

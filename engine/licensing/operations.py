@@ -13,18 +13,21 @@ from sqlalchemy import select
 
 import forms
 from engine import legal_time
-from engine.errors import ProcessFailure
-from engine.licensing import notices, numbers
+from engine.errors import InvalidInput, ProcessFailure
+from engine.licensing import notices, numbers, validity
 from engine.licensing import register as licence_register
+from engine.licensing.hearing import minutes_with_positions
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, CabinetNotice, Licence
 from engine.store.tables import StoredFile
 
-ISSUE_TERM_DAYS = 15  # A3.4
-REISSUE_TERM_DAYS = 2  # A3.4 reads "2 (үш)"; R15 says two: the system uses 2 (see coverage report)
-HEARING_NOTICE_DAYS_BEFORE_END = 3  # R10.2
-HEARING_WITHIN_DAYS = 2  # R10.2
+ISSUE_TERM_DAYS = legal_time.term_days("A3.4")
+REISSUE_TERM_DAYS = legal_time.term_days("R15")  # A3.4 reads "2 (үш)"; R15 says two: the system uses 2
+HEARING_NOTICE_DAYS_BEFORE_END = 3  # R10.2, the first of its two terms in legal_time.LEGAL_TERMS
+HEARING_WITHIN_DAYS = 2  # R10.2, the second
 DEFAULT_HEARING_TIME = time(11, 0)
+# they ask the e-government gateway: each runs in a step of its own and a failed call is an incident
+GATEWAY_OPERATIONS = frozenset({"check_business_registry", "check_bans", "check_fee", "recheck_at_decision"})
 
 
 def register_operations(registry: OperationRegistry) -> None:
@@ -37,6 +40,8 @@ def register_operations(registry: OperationRegistry) -> None:
         ("check_fee", check_fee, (), "A3.7, A3.10.2", "Licence (or reissue) fee paid through the gateway"),
         ("check_completeness", check_completeness, (), "R7, A11", "Automatic completeness per subtype and date"),
         ("schedule_hearing", schedule_hearing, (), "R10.2", "Pick a lawful hearing moment after the notice"),
+        ("recheck_at_decision", recheck_at_decision, (), "A3.10.2, A3.10.4, A3.10.5",
+         "Court and bailiff bans and the fee again when the decision is prepared"),
         ("issue_preliminary_decision", issue_preliminary_decision, (), "R10",
          "Issue the preliminary decision and the hearing notice (kk, ru)"),
         ("draft_decision", draft_decision, ("kind",), "R9, R10",
@@ -45,11 +50,13 @@ def register_operations(registry: OperationRegistry) -> None:
          "Sign and issue the decision in kk and ru, update the register, notify the applicant"),
     ]
     for name, func, params, clause, description in ops:
-        registry.register(name, description=description, params=params, clause=clause)(func)
+        registry.register(name, description=description, params=params, clause=clause,
+                          external=name in GATEWAY_OPERATIONS)(func)
     from engine.licensing import complaints, suspensions
 
     complaints.register_operations(registry)
     suspensions.register_operations(registry)
+    validity.register_operations(registry)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
@@ -72,9 +79,8 @@ def _notify(call: OperationCall, app: Application, kind: str, texts: dict[str, s
 
 
 def _gateway(call: OperationCall) -> Any:
-    from engine.gateway import SimulatedGateway
-
-    return SimulatedGateway(call.step.ports["seed_store"](call.step.session))
+    """The gateway port chosen by build_licensing; a failed call raises IntegrationFailure (an incident)."""
+    return call.step.ports["gateway"](call.step)
 
 
 def _registered_at(app: Application) -> datetime:
@@ -130,10 +136,13 @@ def register_application(call: OperationCall) -> dict[str, Any]:
     days = ISSUE_TERM_DAYS if app.procedure == "issue" else REISSUE_TERM_DAYS
     due = legal_time.add_working_days(registered, days)
     app.registered_at, app.expected_result_at, app.status = registered, due, "registered"
+    note = notices.term_note(app.procedure)
     texts = notices.render("receipt", number=app.number, registered=legal_time.iso(registered),
-                           expected=legal_time.iso(due))
+                           expected=legal_time.iso(due), note_kk=note["kk"], note_ru=note["ru"], note_en=note["en"])
     _notify(call, app, "receipt", texts)
     context = base_context(app, call.step.now)
+    if note["kk"]:
+        context["text"] = f"{note['kk'].strip()} / {note['ru'].strip()}"
     _issue(call, app, "receipt", context)
     call.step.audit("application_registered", element=call.element, clause="R6",
                     data={"registered_at": legal_time.iso(registered), "expected_result_at": legal_time.iso(due),
@@ -177,32 +186,57 @@ def check_completeness(call: OperationCall) -> dict[str, Any]:
              for r in call.step.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))} if ids else {}
     registered_on = legal_time.to_local(_registered_at(app)).date()
     if app.procedure == "reissue":
-        return completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files,
-                                                      subtype=app.subtype)
+        from engine.licensing.reissue import reissue_obstacle
+
+        found = completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files,
+                                                        subtype=app.subtype)
+        obstacle = reissue_obstacle(call.step.session, app.licence_number, _registered_at(app))
+        return {**found, "licence": obstacle, "ground": obstacle["ground"]} if obstacle else found
     return completeness.check_completeness(app.body, registered_on=registered_on, files=files)
 
 
+def recheck_at_decision(call: OperationCall) -> dict[str, Any]:
+    """Bans and fee once more at the moment the licence is prepared (A3.10.2, A3.10.4, A3.10.5).
+
+    A ground that was not there at registration and that the officer did not disprove (with a recorded
+    justification, form ``qualification_check.disproved``) sends the application back to the qualification check.
+    """
+    from engine.checks import suggested_grounds
+    from engine.checks.bans import check_bans as bans_check
+    from engine.checks.fee import check_fee as fee_check
+
+    app = _app(call)
+    gateway, now = _gateway(call), call.step.now
+    bans = bans_check(court_bans=gateway.court_bans(app.bin_iin), bailiff_bans=gateway.bailiff_bans(app.bin_iin),
+                      at=now)
+    fee = fee_check(procedure=app.procedure, subtype=app.subtype or "I", registered_at=_registered_at(app),
+                    payments=gateway.payments(app.bin_iin), as_of=now)
+    found = suggested_grounds(bans, fee)
+    known = set(suggested_grounds(call.data.get("ban_check"), call.data.get("fee_check")))
+    disproved = {d["ground"]: d["justification"] for d in
+                 (call.data.get("qualification_check") or {}).get("disproved") or [] if isinstance(d, dict)}
+    new = [g for g in found if g not in known and g not in disproved]
+    return {"at": legal_time.iso(now), "ban_check": bans, "fee_check": fee, "grounds": found, "new_grounds": new,
+            "disproved": disproved, "outcome": "new_grounds" if new else "clear"}
+
+
 def schedule_hearing(call: OperationCall) -> dict[str, Any]:
-    """R10.2: the notice goes at least 3 working days before the term ends; the hearing within 2 after it."""
+    """R10.2: the notice goes at least 3 working days before the term ends; the hearing within 2 after it.
+
+    A moment the officer set outside the lawful window is refused (422 on ``hearing_at``), never replaced.
+    """
     app = _app(call)
     notice_at = call.step.now
     term_end = app.expected_result_at or legal_time.add_working_days(_registered_at(app), ISSUE_TERM_DAYS)
     latest = legal_time.add_working_days(notice_at, HEARING_WITHIN_DAYS)
-    default_day = legal_time.to_local(latest).date()
-    default = datetime.combine(default_day, DEFAULT_HEARING_TIME, tzinfo=legal_time.TZ)
     requested_raw = (call.data.get("qualification_check") or {}).get("hearing_at")
-    hearing_at, note = default, "default: 11:00 on the last lawful day"
     if requested_raw:
-        try:
-            requested = datetime.fromisoformat(str(requested_raw))
-            if requested.tzinfo is None:
-                requested = requested.replace(tzinfo=legal_time.TZ)
-        except ValueError:
-            requested = None
-        if requested is not None and notice_at < requested <= latest:
-            hearing_at, note = requested, "as the officer set"
-        else:
-            note = f"the officer's moment {requested_raw} is outside the lawful window; the default was used"
+        hearing_at = _requested_hearing(str(requested_raw), notice_at, latest)
+        note = "as the officer set"
+    else:
+        default_day = legal_time.to_local(latest).date()
+        hearing_at = datetime.combine(default_day, DEFAULT_HEARING_TIME, tzinfo=legal_time.TZ)
+        note = "default: 11:00 on the last lawful day"
     last_notice = legal_time.subtract_working_days(term_end, HEARING_NOTICE_DAYS_BEFORE_END)
     lawful = notice_at <= last_notice
     if not lawful:
@@ -215,16 +249,63 @@ def schedule_hearing(call: OperationCall) -> dict[str, Any]:
             "last_lawful_notice": legal_time.iso(last_notice), "lawful": lawful, "note": note}
 
 
-def _grounds(call: OperationCall, *sources: str) -> list[dict[str, Any]]:
-    from engine.documents import refusal_ground_text
+def _requested_hearing(raw: str, notice_at: datetime, latest: datetime) -> datetime:
+    """The officer's hearing moment if it lies in the lawful window (R10.2), else InvalidInput on hearing_at.
 
+    Lawful: after the notice, no later than the end of the 2nd working day after it, on a working day within
+    the provider's working hours (09:00–18:30 without the 13:00–14:30 lunch, A3.8.1).
+    """
+    try:
+        requested = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"'{raw}' is not an ISO-8601 moment", field="hearing_at") from None
+    if requested.tzinfo is None:
+        requested = requested.replace(tzinfo=legal_time.TZ)
+    local = legal_time.to_local(requested)
+    window = (f"between the notice ({legal_time.iso(notice_at)}) and {legal_time.iso(latest)}, on a working day "
+              f"09:00–13:00 or 14:30–18:30 (R10.2, A3.8.1)")
+    in_hours = (legal_time.WORKDAY_START <= local.time() < legal_time.LUNCH_START
+                or legal_time.LUNCH_END <= local.time() <= legal_time.WORKDAY_END)
+    if not (notice_at < requested <= latest and legal_time.is_working_day(local.date()) and in_hours):
+        raise InvalidInput(f"the hearing moment {raw} is outside the lawful window: it must be {window}",
+                           field="hearing_at")
+    return requested
+
+
+def _grounds(call: OperationCall, *sources: str) -> list[dict[str, Any]]:
     clauses: list[str] = []
     for source in sources:
         for clause in (call.data.get(source) or {}).get("grounds") or []:
             if clause not in clauses:
                 clauses.append(clause)
+    return _ground_texts(clauses)
+
+
+def _ground_texts(clauses: list[str]) -> list[dict[str, Any]]:
+    from engine.documents import refusal_ground_text
+
     return [{"clause": c, "text_kk": refusal_ground_text(c, "kk"), "text_ru": refusal_ground_text(c, "ru")}
             for c in clauses]
+
+
+def refusal_grounds(call: OperationCall) -> list[dict[str, Any]]:
+    """The grounds a motivated refusal rests on.
+
+    After a hearing (R10): only the grounds upheld at the hearing, each of which must have been put to the
+    applicant in the preliminary decision — a ground the applicant never heard of is refused (422 on
+    ``grounds``). A reissue (R15) has no hearing: the grounds of the review.
+    """
+    hearing = call.data.get("hearing")
+    if not isinstance(hearing, dict):
+        return _grounds(call, "reissue_review")
+    upheld = [g for g in hearing.get("grounds") or [] if isinstance(g, str)]
+    put = (call.data.get("preliminary") or {}).get("grounds") or []
+    unheard = [g for g in upheld if g not in put]
+    if unheard:
+        raise InvalidInput(f"{', '.join(unheard)} were not put to the applicant in the preliminary decision "
+                           f"({', '.join(put) or 'none'}): a refusal after the hearing rests only on grounds "
+                           f"the applicant could answer (R10)", field="grounds")
+    return _ground_texts(upheld)
 
 
 def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
@@ -232,8 +313,11 @@ def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
     plan = call.data.get("hearing_plan") or {}
     grounds = _grounds(call, "qualification_check", "reissue_review")
     context = {**base_context(app, call.step.now), "grounds": grounds, "hearing_at": plan.get("hearing_at"),
-               "hearing_place": "online (video conference link sent to the official e-mail) / "
-                                "Астана, Мәңгілік Ел д-лы, 55/14",
+               "hearing_place_text": {
+                   "kk": "бейнеконференция (сілтеме ресми электрондық поштаға жіберіледі) немесе Астана қ., "
+                         "Мәңгілік Ел д-лы, 55/14",
+                   "ru": "видеоконференция (ссылка направляется на официальный адрес электронной почты) или "
+                         "г. Астана, пр. Мангилик Ел, 55/14"},
                "comment": (call.data.get("qualification_check") or {}).get("comment")}
     prelim = _issue(call, app, "preliminary_decision", context)
     notice = _issue(call, app, "hearing_notice", context)
@@ -261,8 +345,9 @@ def decision_context(call: OperationCall, app: Application, kind: str) -> dict[s
         context["reason"] = check.get("reason", "")
         context["missing_items"] = check.get("missing_items", [])
     elif kind == "refusal":
-        context["grounds"] = _grounds(call, "qualification_check", "hearing", "reissue_review")
-        context["minutes"] = (call.data.get("hearing") or {}).get("minutes", "")
+        context["grounds"] = refusal_grounds(call)
+        context["minutes"] = minutes_with_positions((call.data.get("hearing") or {}).get("minutes", ""),
+                                                    app.positions)
     return context
 
 
@@ -270,7 +355,6 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
     app = _app(call)
     kind = str(call.params.get("kind") or "")
     context = decision_context(call, app, kind)
-    context["signer"] = {"name": call.step.actor, "position": "authorized person"}
     now = call.step.now
     if kind == "licence":
         result = _issue_licence(call, app, context)
@@ -282,6 +366,8 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
         outcome = "refused" if kind == "refusal" else "not_considered"
         docs = _issue(call, app, "refusal", context, template=kind)
         app.outcome = outcome
+        app.refusal_grounds = [g["clause"] for g in context["grounds"]] if kind == "refusal" else \
+            ["R14" if app.procedure == "reissue" else "R7"]
         texts = notices.render("refused", grounds=", ".join(g["clause"] for g in context.get("grounds", [])) or
                                context.get("reason", "")) if kind == "refusal" else \
             notices.render("not_considered", reason=context.get("reason", ""))
@@ -312,6 +398,7 @@ def _issue_licence(call: OperationCall, app: Application, context: dict[str, Any
     docs = _issue(call, app, "licence", context, number=number, licence_number=number)
     docs += _issue(call, app, "annex", context, number=annex_number, licence_number=number)
     _notify(call, app, "licence_issued", notices.render("licence_issued", licence=number))
+    validity.start(call, app, number)
     return {"outcome": "issued", "licence_number": number, "documents": docs}
 
 

@@ -14,7 +14,8 @@ What the new licence carries, per ground (``changes`` of the application):
 
 The old licence stops being active at the moment the new one is signed, never before. A suspended licence may
 be reissued (the change of a holder's name or a data centre does not cure a violation), and the suspension
-carries over to the new licence until its end; revoked or already reissued licences are refused at submission.
+carries over to the new licence until its end. A reissue of a revoked or already reissued licence is registered
+like any other and refused with reasons (:func:`reissue_obstacle` names the ground for the officer's review).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from engine import legal_time
 from engine.errors import ProcessFailure
-from engine.licensing import notices, numbers
+from engine.licensing import notices, numbers, validity
 from engine.licensing import register as licence_register
 from engine.operations import OperationCall
 from engine.store.licensing_tables import Application, Licence
@@ -55,6 +56,26 @@ def _successors(app: Application, old_snapshot: dict[str, Any]) -> list[dict[str
                                "data_centers": s.get("data_centers") or data_centers})
             return result
     return [{"holder": holder, "data_centers": data_centers}]
+
+
+def reissue_obstacle(session: Any, number: str | None, at: Any) -> dict[str, Any] | None:
+    """Why the licence cannot be reissued at ``at`` — revoked (LPN.45) or already replaced — as a finding with
+    the refusal ground A3.10.7 and kk/ru/en texts; None when it can be."""
+    licence = session.get(Licence, number) if number else None
+    state = licence_register.current_state(session, licence.number, at) if licence else None
+    status = licence_register.status_at(state, at) if state else None
+    if licence is None or status not in ("revoked", "replaced"):
+        return None
+    if status == "revoked":
+        texts = (f"{licence.number} лицензиясынан айырылған (РХЗ 45-бабы): оны қайта ресімдеуге болмайды",
+                 f"лицензия № {licence.number} отозвана (ст. 45 Закона о разрешениях): переоформление невозможно",
+                 f"licence {licence.number} was revoked (LPN.45): it cannot be reissued")
+    else:
+        texts = (f"{licence.number} лицензиясы бұрын {licence.replaced_by} болып қайта ресімделген",
+                 f"лицензия № {licence.number} уже переоформлена на № {licence.replaced_by}",
+                 f"licence {licence.number} was already reissued as {licence.replaced_by}")
+    return {"licence_number": licence.number, "status": status, "ground": "A3.10.7",
+            "text_kk": texts[0], "text_ru": texts[1], "text_en": texts[2]}
 
 
 def issue_reissued_licence(call: OperationCall, app: Application, context: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +113,8 @@ def issue_reissued_licence(call: OperationCall, app: Application, context: dict[
         documents += _issue(call, app, "annex", ctx, number=annex_number, licence_number=number)
         created.append(number)
     app.licence_number, app.outcome = created[0], "reissued"
+    for number in created:  # the reissued licence keeps the original term (LDA art. 9)
+        validity.start(call, app, number)
     _notify(call, app, "reissued", notices.render("reissued", licence=", ".join(created), replaces=old.number))
     call.step.audit("licence_reissued", element=call.element, clause="R15",
                     data={"replaces": old.number, "licences": created, "grounds": app.body.get("grounds")})

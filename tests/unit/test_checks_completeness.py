@@ -131,8 +131,16 @@ def test_subtype_ii_needs_the_notice_and_the_pool_information_only() -> None:
 
 def test_unsigned_form_or_missing_confirmation_is_incomplete() -> None:
     body = subtype_ii()
-    body["confirmations"]["personal_data_consent"] = False  # type: ignore[index]
+    body["confirmations"]["documents_true"] = False  # type: ignore[index]
     assert check_completeness(body, registered_on=DAY, files={})["missing"] == ["A2"]
+
+
+def test_no_personal_data_consent_is_the_a3_10_8_ground_not_an_incomplete_form() -> None:
+    body = subtype_ii()
+    body["confirmations"]["personal_data_consent"] = False  # type: ignore[index]
+    found = check_completeness(body, registered_on=DAY, files={})
+    assert found["missing"] == [] and found["ground"] == "A3.10.8"
+    assert "A3.10.8" in found["consent"]["text_ru"]
 
 
 def test_unknown_subtype_is_refused() -> None:

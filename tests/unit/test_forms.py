@@ -23,7 +23,7 @@ DECISION_FORMS = {
     "complaint_triage": ["satisfy_fully", "forward"],
     "complaint_review": ["satisfied", "partly_satisfied", "rejected"],
     "court_record": ["recorded"],
-    "suspension_decision": ["suspend", "dismiss"],
+    "suspension_decision": ["suspend", "revoke", "dismiss"],
     "remedy_review": ["restore", "revoke", "extend"],
 }
 APPLICATION_FORMS = ["application_issue", "application_reissue"]
@@ -198,14 +198,16 @@ def test_complaint_forms() -> None:
 def test_suspension_forms() -> None:
     assert forms.validate("suspension_decision", {"decision": "dismiss"}) == []
     assert fields(forms.validate("suspension_decision", {"decision": "suspend"})) == [
-        "ground", "decided_by", "period_working_days", "remedy_due", "scope"]
-    full = {"decision": "suspend", "ground": "LDA.9", "decided_by": "licensor", "period_working_days": 20,
+        "ground", "decided_by", "months", "remedy_due", "scope"]
+    full = {"decision": "suspend", "ground": "LDA.9", "decided_by": "licensor", "months": 2,
             "remedy_due": "2025-05-01", "scope": "licence"}
     assert forms.validate("suspension_decision", full) == []
     assert fields(forms.validate("suspension_decision", {**full, "scope": "annex"})) == ["annex_number"]
-    wrong = {**full, "decided_by": "minister", "period_working_days": 0, "remedy_due": "1 May"}
-    assert fields(forms.validate("suspension_decision", wrong)) == [
-        "decided_by", "period_working_days", "remedy_due"]
+    wrong = {**full, "decided_by": "minister", "months": 0, "remedy_due": "1 May"}
+    assert fields(forms.validate("suspension_decision", wrong)) == ["decided_by", "months", "remedy_due"]
+    assert fields(forms.validate("suspension_decision", {**full, "months": 7})) == ["months"]  # LDA.9: 1..6
+    assert fields(forms.validate("suspension_decision", {"decision": "revoke"})) == [
+        "ground", "decided_by", "scope", "comment"]
     assert forms.validate("remedy_review", {"decision": "restore"}) == []
     assert fields(forms.validate("remedy_review", {"decision": "revoke"})) == ["reasoning"]
     assert fields(forms.validate("remedy_review", {"decision": "extend"})) == ["reasoning", "remedy_due"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from forms import FieldError, file_ids, file_refs, validate_application
+from forms import FieldError, application_warnings, file_ids, file_refs, validate_application
 from tests.builders import valid_bin, valid_iin, valid_issue_application, valid_reissue_application
 
 AFTER_2024 = date(2025, 3, 20)
@@ -17,6 +17,11 @@ BEFORE_2024 = date(2023, 11, 15)
 
 def check(body: Any, on: date = AFTER_2024) -> list[FieldError]:
     return validate_application(body, submitted_on=on)
+
+
+def missing(body: Any, on: date = AFTER_2024) -> list[str]:
+    """The fields the set lacks: warned about, the application still registered (R6, R7, A3.10.8)."""
+    return [w.field for w in application_warnings(body, submitted_on=on)]
 
 
 def fields(errors: list[FieldError]) -> list[str]:
@@ -49,7 +54,7 @@ def test_a_pool_is_optional_and_may_be_null() -> None:
     del body["qualification"]["pool"]
     assert check(body) == []
     body["qualification"]["pool"] = {"name": "KZ Pool"}
-    assert check(body) == [FieldError("qualification.pool.document", "document is required")]
+    assert check(body) == [] and missing(body) == ["qualification.pool.document"]
 
 
 @pytest.mark.parametrize("body", [None, [], "issue", 42])
@@ -95,14 +100,18 @@ def test_each_applicant_field_is_required(missing: str) -> None:
 
 @pytest.mark.parametrize("confirmation", ["official_contacts", "no_court_ban", "documents_true",
                                           "personal_data_consent"])
-def test_each_confirmation_must_be_true(confirmation: str) -> None:
+def test_r7_a3_10_8_a_missing_confirmation_is_a_warning_and_the_application_is_registered(confirmation: str) -> None:
     body = valid_issue_application("I")
+    assert missing(body) == []
     body["confirmations"][confirmation] = False
-    errors = check(body)
-    assert fields(errors) == [f"confirmations.{confirmation}"]
-    assert errors[0].message.startswith("must be true")
+    assert check(body) == [] and missing(body) == [f"confirmations.{confirmation}"]
+    [warning] = application_warnings(body, submitted_on=AFTER_2024)
+    clause = "A3.10.8" if confirmation == "personal_data_consent" else "R7"
+    assert clause in warning.message and clause.replace("R7", "7") in warning.message_kk + warning.message_ru
     del body["confirmations"][confirmation]
-    assert fields(check(body)) == [f"confirmations.{confirmation}"]
+    assert check(body) == [] and missing(body) == [f"confirmations.{confirmation}"]
+    body["confirmations"][confirmation] = "yes"
+    assert fields(check(body)) == [f"confirmations.{confirmation}"]  # not a boolean: malformed
 
 
 # -- applicant identity and contacts --------------------------------------------------------------------
@@ -148,14 +157,21 @@ def test_bad_contacts_are_named(field: str, value: str) -> None:
 # -- subtype I items -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("item", ["data_center_document", "metering_document", "grid_connection_document",
-                                  "connected_before_2023_04_01", "hardware_registry_notice"])
-def test_each_missing_subtype_i_item_is_named(item: str) -> None:
+@pytest.mark.parametrize(("item", "clause"), [("data_center_document", "A11.1.2"), ("metering_document", "A11.1.4"),
+                                              ("grid_connection_document", "A11.1.5"),
+                                              ("hardware_registry_notice", "A11.1.1")])
+def test_r7_each_missing_subtype_i_document_is_named_as_a_warning_not_an_error(item: str, clause: str) -> None:
     body = valid_issue_application("I")
     del body["qualification"][item]
-    errors = check(body)
-    assert fields(errors) == [f"qualification.{item}"]
-    assert errors[0].message.startswith(f"{item} is required")
+    assert check(body) == []
+    [warning] = application_warnings(body, submitted_on=AFTER_2024)
+    assert warning.field == f"qualification.{item}" and clause in warning.message and "R7" in warning.message
+
+
+def test_the_connection_date_answer_is_structure_and_stays_required() -> None:
+    body = valid_issue_application("I")
+    del body["qualification"]["connected_before_2023_04_01"]
+    assert fields(check(body)) == ["qualification.connected_before_2023_04_01"]
 
 
 def test_subtype_i_needs_a_data_centre_with_its_electricity_source() -> None:
@@ -174,9 +190,9 @@ def test_subtype_i_needs_a_data_centre_with_its_electricity_source() -> None:
 def test_metering_is_not_needed_before_2024() -> None:
     body = valid_issue_application("I")
     del body["qualification"]["metering_document"]
-    assert check(body, BEFORE_2024) == []
-    assert check(body, date(2023, 12, 31)) == []
-    assert "A11.1.4" in message(check(body, date(2024, 1, 1)), "qualification.metering_document")
+    assert missing(body, BEFORE_2024) == [] and missing(body, date(2023, 12, 31)) == []
+    assert check(body, date(2024, 1, 1)) == []
+    assert missing(body, date(2024, 1, 1)) == ["qualification.metering_document"]
 
 
 def test_isolated_generators_do_not_need_a_grid_connection() -> None:
@@ -188,7 +204,7 @@ def test_isolated_generators_do_not_need_a_grid_connection() -> None:
 def test_one_data_centre_on_the_grid_needs_the_grid_connection() -> None:
     body = valid_issue_application("I", power_sources=("isolated_generator", "isolated_generator"))
     body["data_centers"][1]["power_source"] = "single_buyer"
-    assert "A11.1.5" in message(check(body), "qualification.grid_connection_document")
+    assert check(body) == [] and missing(body) == ["qualification.grid_connection_document"]
 
 
 def test_a_file_id_must_be_text() -> None:
@@ -235,7 +251,7 @@ def test_subtype_ii_refuses_unknown_qualification_items() -> None:
 def test_subtype_ii_needs_the_hardware_registry_notice() -> None:
     body = valid_issue_application("II")
     del body["qualification"]["hardware_registry_notice"]
-    assert fields(check(body)) == ["qualification.hardware_registry_notice"]
+    assert check(body) == [] and missing(body) == ["qualification.hardware_registry_notice"]
 
 
 # -- reissue -----------------------------------------------------------------------------------------------

@@ -14,19 +14,20 @@ def test_search_filters_export_and_every_auditor_action_is_logged(api):
     pay_fee(api, first, "2025-06-02T12:00:00+05:00")
     a = api.submit(first).get_json()
     b = api.submit(issue_body(api, "I", name="ТОО «Бета»")).get_json()
-    done = drive_to_licence(api, a["id"])
+    done = drive_to_licence(api, a["id"])  # also starts the licence's three-year validity watch (licence_validity)
 
     def search(query: str) -> list[dict]:
         r = api.get(f"/api/v1/instances?{query}", user="auditor")
         assert r.status_code == 200, r.get_json()
         return r.get_json()
 
-    assert [i["id"] for i in search("applicant=альфа")] == [a["instance_id"]]
-    assert [i["id"] for i in search(f"bin_iin={first['applicant']['bin_iin']}")] == [a["instance_id"]]
+    assert [i["id"] for i in search("process=licence_issue&applicant=альфа")] == [a["instance_id"]]
+    bin_iin = first["applicant"]["bin_iin"]
+    assert [i["id"] for i in search(f"process=licence_issue&bin_iin={bin_iin}")] == [a["instance_id"]]
     assert [i["id"] for i in search(f"application={b['number']}")] == [b["instance_id"]]
-    assert [i["id"] for i in search(f"licence={done['licence_number']}")] == [a["instance_id"]]
+    assert [i["id"] for i in search(f"process=licence_issue&licence={done['licence_number']}")] == [a["instance_id"]]
     assert [i["id"] for i in search("outcome=issued")] == [a["instance_id"]]
-    assert [i["id"] for i in search("status=running")] == [b["instance_id"]]
+    assert [i["id"] for i in search("process=licence_issue&status=running")] == [b["instance_id"]]
     assert [i["id"] for i in search("officer=officer")] == [a["instance_id"]]
     assert len(search("sort=started_at&limit=1")) == 1
     assert api.get("/api/v1/instances?sort=nonsense", user="auditor").status_code == 422

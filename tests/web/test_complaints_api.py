@@ -81,11 +81,11 @@ def test_quality_authority_review_in_fifteen_days_and_a_late_review_is_flagged_t
     api.do(complaint["id"], "complaint_triage", {"decision": "forward"})
     due = legal_time.add_working_days(MORNING, 15)
     fired = api.set_clock(legal_time.iso(due.replace(second=1)))["fired"]
-    assert {"complaint_review_deadline", "review_term_authority"} <= {f["element"] for f in fired}
-    [task] = [t for t in api.tasks(complaint["id"], user="head") if t["element"] == "complaint_review"]
+    assert {"quality_review_deadline", "review_term_authority"} <= {f["element"] for f in fired}
+    [task] = [t for t in api.tasks(complaint["id"], user="quality") if t["element"] == "quality_review"]
     assert task["overdue"] is True
-    api.do(complaint["id"], "complaint_review", {"decision": "rejected", "reasoning": "the refusal was lawful"},
-           user="head")
+    api.do(complaint["id"], "quality_review", {"decision": "rejected", "reasoning": "the refusal was lawful"},
+           user="quality")
     assert api.application(complaint["id"])["outcome"] == "rejected"
     r = api.post(f"/api/v1/complaints/{complaint['id']}/court", {"court": "SMAC of Astana", "case_number": "7-1"})
     assert r.status_code == 200

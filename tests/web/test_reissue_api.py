@@ -18,6 +18,19 @@ def submit(api, body):
     return r.get_json()
 
 
+def refused_with_reasons(api, app_id, ground="A3.10.7"):
+    """The procedure answers a reissue of a licence that can no longer be reissued: a motivated refusal."""
+    events = api.get(f"/api/v1/instances/{api.application(app_id)['instance_id']}", user="auditor").get_json()
+    [found] = [e["data"]["result"] for e in events["events"] if e["element"] == "check_completeness_task"]
+    assert found["ground"] == ground
+    api.do(app_id, "reissue_completeness", {"decision": "complete"})
+    api.do(app_id, "reissue_review", {"decision": "grounds_found", "grounds": [ground]})
+    api.do(app_id, "sign_refusal", {"decision": "sign"}, user="signer")
+    done = api.application(app_id)
+    assert done["outcome"] == "refused" and done["refusal_grounds"] == [ground]
+    return found
+
+
 def reissue(api, app_id):
     api.do(app_id, "reissue_completeness", {"decision": "complete"})
     api.do(app_id, "reissue_review", {"decision": "compliant"})
@@ -85,8 +98,8 @@ def test_unknown_and_already_reissued_licences_are_refused_with_the_ground(api):
     assert r.status_code == 422 and "unknown licence" in r.get_json()["errors"][0]["message"]
     app = submit(api, reissue_body(body, old, ["legal_requirement"]))
     reissue(api, app["id"])
-    again = api.submit(reissue_body(body, old, ["legal_requirement"]))
-    assert again.status_code == 422 and "already reissued" in again.get_json()["errors"][0]["message"]
+    again = submit(api, reissue_body(body, old, ["legal_requirement"]))  # registered (R13), then refused
+    assert "already reissued" in refused_with_reasons(api, again["id"])["licence"]["text_en"]
 
 
 def test_division_gives_each_successor_its_own_licence(api):
@@ -122,8 +135,8 @@ def test_a_revoked_licence_is_refused_and_a_suspended_one_carries_its_suspension
     api.set_clock(MORNING)
     body, revoked = issued_licence(api, "II")
     _set_status(app, revoked, "revoked")
-    r = api.submit(reissue_body(body, revoked, ["legal_requirement"]))
-    assert r.status_code == 422 and "revoked" in r.get_json()["errors"][0]["message"]
+    refused = submit(api, reissue_body(body, revoked, ["legal_requirement"]))  # registered (R13), then refused
+    assert "revoked" in refused_with_reasons(api, refused["id"])["licence"]["text_en"]
     body2, suspended = issued_licence(api, "II")
     until = datetime.fromisoformat("2025-07-01T18:30:00+05:00")
     _set_status(app, suspended, "suspended", until)

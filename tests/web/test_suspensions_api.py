@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from engine import legal_time
 from tests.web.portal import issued_licence
 
 MORNING = "2025-06-05T10:00:00+05:00"
@@ -26,21 +25,24 @@ def status(api, number, at=None):
     return api.get(f"/api/v1/licences/{number}{query}").get_json()["status"]
 
 
-def test_a_suspension_ends_by_itself_at_the_end_of_its_period(api):
+def test_a_suspension_whose_period_ends_with_no_confirmed_remedy_stays_suspended_until_the_officer_decides(api):
+    # LDA art. 9(4), LPN art. 45: one month from Monday 9 June 2025 ends at the end of 9 July 2025
     api.set_clock(MORNING)
     _, number = issued_licence(api, "I")
     api.set_clock("2025-06-09T10:00:00+05:00")
     s = start(api, number, ground="LDA art. 9: no metering data", decided_by="licensor")
     decide(api, s["instance_id"], {"_element": "suspension_decision", "decision": "suspend",
-                                   "ground": "LDA art. 9", "decided_by": "licensor", "period_working_days": 10,
-                                   "scope": "licence", "remedy_due": "2025-06-30"})
-    until = legal_time.add_working_days("2025-06-09T10:00:00+05:00", 10)
+                                   "ground": "LDA art. 9", "decided_by": "licensor", "months": 1,
+                                   "scope": "licence", "remedy_due": "2025-07-15"})
     assert status(api, number) == "suspended"
     assert status(api, number, "2025-06-08T10:00:00+05:00") == "active"
-    fired = api.set_clock(legal_time.iso(until.replace(second=1)))["fired"]
+    assert api.set_clock("2025-07-10T00:00:00+05:00")["fired"] == []
+    fired = api.set_clock("2025-07-10T00:00:01+05:00")["fired"]
     assert "suspension_period_end" in {f["element"] for f in fired}
-    assert status(api, number) == "active"
-    assert status(api, number, legal_time.iso(until.replace(minute=0))) == "suspended"
+    assert status(api, number) == "suspended"  # not restored by itself
+    assert status(api, number, "2025-07-09T23:00:00+05:00") == "suspended"
+    assert [t["element"] for t in api.get("/api/v1/tasks", user="officer").get_json()
+            if t["instance_id"] == s["instance_id"]] == ["remedy_review"]
 
 
 def test_a_suspension_restored_early_after_the_remedy(api):
@@ -48,7 +50,7 @@ def test_a_suspension_restored_early_after_the_remedy(api):
     _, number = issued_licence(api, "II")
     s = start(api, number, ground="LPN art. 45", decided_by="licensor")
     decide(api, s["instance_id"], {"_element": "suspension_decision", "decision": "suspend", "ground": "LPN 45",
-                                   "decided_by": "licensor", "period_working_days": 20, "scope": "licence",
+                                   "decided_by": "licensor", "months": 2, "scope": "licence",
                                    "remedy_due": "2025-06-20"})
     api.set_clock("2025-06-10T11:00:00+05:00")
     r = api.post(f"/api/v1/suspensions/{s['instance_id']}/remedy",
@@ -64,7 +66,7 @@ def test_a_suspension_that_ends_in_revocation_never_becomes_active_again(api):
     _, number = issued_licence(api, "II")
     s = start(api, number, ground="LPN art. 45", decided_by="court")
     decide(api, s["instance_id"], {"_element": "suspension_decision", "decision": "suspend", "ground": "court",
-                                   "decided_by": "court", "period_working_days": 30, "scope": "licence",
+                                   "decided_by": "court", "months": 3, "scope": "licence",
                                    "remedy_due": "2025-06-16"})
     fired = api.set_clock("2025-06-17T10:00:00+05:00")["fired"]
     assert "remedy_deadline_passed" in {f["element"] for f in fired}

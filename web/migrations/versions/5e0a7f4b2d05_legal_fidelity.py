@@ -5,10 +5,10 @@ Revises: 4d9f6e3a1c04
 Create Date: 2026-11-27 11:10:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
-import engine.store.types  # noqa: F401
+import engine.store.types
 
 revision = "5e0a7f4b2d05"
 down_revision = "4d9f6e3a1c04"
@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("refusal_grounds", engine.store.types.JsonType, nullable=True))
+        batch_op.add_column(sa.Column("positions", engine.store.types.JsonType, nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.drop_column("positions")
+        batch_op.drop_column("refusal_grounds")

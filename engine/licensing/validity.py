@@ -1,0 +1,98 @@
+"""The three years of a licence (Law on digital assets, art. 9): the ``licence_validity`` diagram's operations.
+
+The register itself shows a licence ``expired`` after its ``valid_until`` (engine/licensing/register.py); the
+diagram adds what needs a timer: the holder's reminder ahead of the date — the system's own courtesy, not a term
+of the Rules — and the notice that the licence ended. A reissue keeps the original term (``original_issue``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from engine import legal_time
+from engine.documents.dates import licence_valid_until
+from engine.licensing import register as licence_register
+from engine.operations import OperationCall, OperationRegistry
+from engine.store.licensing_tables import Application, CabinetNotice, Licence
+
+PROCESS = "licence_validity"
+REMINDER_DAYS_BEFORE = 30  # the system's own reminder, in calendar days before the last day (not a legal term)
+REMINDER_TIME = time(9, 0)
+SYSTEM_NOTE = {"kk": "Бұл — жүйенің өз еске салуы, Қағидаларда белгіленген мерзім емес.",
+               "ru": "Это собственное напоминание системы, а не срок, установленный Правилами.",
+               "en": "This is the system's own reminder, not a term of the Rules."}
+
+
+def register_operations(registry: OperationRegistry) -> None:
+    registry.register("compute_licence_validity", clause="LDA.9",
+                      description="The licence's last day (3 years) and the system's reminder moment")(compute)
+    registry.register("remind_licence_expiry", clause="LDA.9",
+                      description="Tell the holder when the licence ends (the system's own reminder)")(remind)
+    registry.register("record_licence_expiry", clause="LDA.9",
+                      description="Tell the holder and the monitoring feed that the licence ended")(record_expiry)
+
+
+def start(call: OperationCall, app: Application, licence_number: str) -> str:
+    """Start the validity watch of a licence just entered in the register (in the issuing step)."""
+    runtime = call.step.ports["runtime"]
+    instance = runtime.start(call.step.session, PROCESS, {"licence_number": licence_number,
+                                                          "application_id": app.id},
+                             actor="system", business_key=app.id)
+    return str(instance.id)
+
+
+def _licence(call: OperationCall) -> Licence:
+    licence = call.step.session.get(Licence, call.data["licence_number"])
+    assert licence is not None, "the validity watch names a licence that is not in the register"
+    return licence
+
+
+def compute(call: OperationCall) -> dict[str, Any]:
+    licence = _licence(call)
+    first = licence_register.original_issue(call.step.session, licence)
+    last_day = licence_valid_until(legal_time.to_local(first).date())
+    ends_at = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=legal_time.TZ)
+    remind_at = datetime.combine(last_day - timedelta(days=REMINDER_DAYS_BEFORE), REMINDER_TIME,
+                                 tzinfo=legal_time.TZ)
+    return {"licence_number": licence.number, "valid_until": last_day.isoformat(),
+            "ends_at": legal_time.iso(ends_at), "remind_at": legal_time.iso(remind_at)}
+
+
+def _notify(call: OperationCall, licence: Licence, kind: str, texts: dict[str, str]) -> None:
+    call.step.session.add(CabinetNotice(application_id=call.data.get("application_id"), licence_number=licence.number,
+                                        bin_iin=licence.holder_bin_iin, at=call.step.now, kind=kind,
+                                        text_kk=texts["kk"], text_ru=texts["ru"], text_en=texts["en"]))
+    call.step.outbox(kind, element=call.element, clause="LDA.9", payload={"licence": licence.number})
+
+
+def _still_in_force(call: OperationCall, licence: Licence) -> bool:
+    state = licence_register.current_state(call.step.session, licence.number, call.step.now)
+    return state is not None and licence_register.status_at(state, call.step.now) in ("active", "suspended")
+
+
+def remind(call: OperationCall) -> dict[str, Any]:
+    licence = _licence(call)
+    last_day = (call.data.get("validity") or {}).get("valid_until")
+    if not _still_in_force(call, licence):
+        return {"reminded": False}
+    _notify(call, licence, "expiry_reminder", {
+        "kk": f"№ {licence.number} лицензияның қолданылу мерзімі {last_day} аяқталады (Цифрлық активтер туралы "
+              f"заңның 9-бабы). {SYSTEM_NOTE['kk']}",
+        "ru": f"Срок действия лицензии № {licence.number} истекает {last_day} (ст. 9 Закона о цифровых активах). "
+              f"{SYSTEM_NOTE['ru']}",
+        "en": f"Licence {licence.number} is valid until {last_day} (Law on digital assets, art. 9). "
+              f"{SYSTEM_NOTE['en']}"})
+    return {"reminded": True, "at": legal_time.iso(call.step.now), "own_reminder": True}
+
+
+def record_expiry(call: OperationCall) -> dict[str, Any]:
+    licence = _licence(call)
+    last_day = (call.data.get("validity") or {}).get("valid_until")
+    if not _still_in_force(call, licence):
+        return {"ended": False}
+    _notify(call, licence, "licence_expired", {
+        "kk": f"№ {licence.number} лицензияның үш жылдық қолданылу мерзімі {last_day} аяқталды.",
+        "ru": f"Трёхлетний срок действия лицензии № {licence.number} истёк {last_day}.",
+        "en": f"The three years of licence {licence.number} ended on {last_day}."})
+    return {"ended": True, "at": legal_time.iso(call.step.now)}
