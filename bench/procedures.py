@@ -83,7 +83,7 @@ class LicenceDriver:
         self.licensing = self.services.licensing
         self.engine = self.services.engine
         if documents == "stub":
-            self.services.wiring.ports.services["documents"] = StubIssuer(self.licensing.issuer.keys_dir)
+            self.services.wiring.ports.services["documents"] = StubIssuer(self.licensing.issuer.keystore)
 
     def prepare(self, subtype: str = "I") -> dict[str, Any]:
         """What the applicant does before submitting: upload the files, pay the fee (untimed)."""

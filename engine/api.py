@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -9,15 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from engine import audit as audit_log
+from engine import outbox
 from engine.clock import Clock, SettableClock
 from engine.clock_ledger import check_moment
 from engine.errors import Conflict, DefinitionInvalid, DefinitionProblem, Forbidden, NotFound
 from engine.queries import TaskFilter, instance_view, list_tasks, task_view
+from engine.runtime import incidents, lanes
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.instances import Runtime
 from engine.runtime.timers import FiredTimer, fire_due, next_due
+from engine.store.licensing_tables import Account
 from engine.store.tables import HumanTask, OutboxEvent, ProcessDefinition, ProcessInstance, StaffNotification
 from engine.transactions import SessionFactory, reading, transaction
 from engine.views import DefinitionView, InstanceView, TaskView
@@ -37,22 +42,38 @@ class ProcessEngine:
 
     # -- definitions --------------------------------------------------------------------------------------
 
-    def validate(self, data: bytes | str, name: str) -> list[DefinitionProblem]:
+    def validate(self, data: bytes | str, name: str, *, actor: str) -> list[DefinitionProblem]:
+        """Every problem of a BPMN file (empty when valid); the attempt is audited with the analyst's name."""
         try:
             self.definitions.validate(data, name)
+            problems: list[DefinitionProblem] = []
         except DefinitionInvalid as exc:
-            return exc.problems
-        return []
+            problems = exc.problems
+        self._audit_definition(data, name, actor=actor, kind="process_validated", problems=problems)
+        return problems
+
+    def _audit_definition(self, data: bytes | str, name: str, *, actor: str, kind: str,
+                          problems: list[DefinitionProblem]) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        with transaction(self.session_factory) as session:
+            audit_log.append(session, at=self.clock.now(), actor=actor, kind=kind,
+                             data={"source": name, "sha256": hashlib.sha256(raw).hexdigest(),
+                                   "valid": not problems, "problems": len(problems)})
 
     def deploy(self, data: bytes | str, name: str, *, actor: str) -> list[DefinitionView]:
-        with transaction(self.session_factory) as session:
-            rows = self.definitions.deploy(session, data, name, actor=actor, now=self.clock.now())
-            for row, created in rows:
-                if created:
-                    audit_log.append(session, at=self.clock.now(), actor=actor, kind="process_deployed",
-                                     data={"key": row.key, "version": row.version, "sha256": row.sha256,
-                                           "source": name})
-            return [_definition_view(row, created) for row, created in rows]
+        """Validate and deploy; a refused deploy is audited too (its transaction deployed nothing)."""
+        try:
+            with transaction(self.session_factory) as session:
+                rows = self.definitions.deploy(session, data, name, actor=actor, now=self.clock.now())
+                for row, created in rows:
+                    if created:
+                        audit_log.append(session, at=self.clock.now(), actor=actor, kind="process_deployed",
+                                         data={"key": row.key, "version": row.version, "sha256": row.sha256,
+                                               "source": name})
+                return [_definition_view(row, created) for row, created in rows]
+        except DefinitionInvalid as exc:
+            self._audit_definition(data, name, actor=actor, kind="process_deploy_refused", problems=exc.problems)
+            raise
 
     def deploy_directory(self, directory: Path, *, actor: str) -> list[DefinitionView]:
         views: list[DefinitionView] = []
@@ -113,7 +134,8 @@ class ProcessEngine:
                        business_key: str | None = None) -> InstanceView:
         with transaction(self.session_factory) as session:
             row = self.runtime.start(session, key, data, actor=actor, business_key=business_key)
-            return instance_view(session, row)
+            view = instance_view(session, row)
+        return self._continue(view, actor=actor)
 
     def get_instance(self, instance_id: str, *, detail: bool = True) -> InstanceView:
         with reading(self.session_factory) as session:
@@ -133,7 +155,8 @@ class ProcessEngine:
     def deliver_message(self, instance_id: str, name: str, payload: dict[str, Any], *, actor: str) -> InstanceView:
         with transaction(self.session_factory) as session:
             row = self.runtime.deliver_message(session, instance_id, name, payload, actor=actor)
-            return instance_view(session, row)
+            view = instance_view(session, row)
+        return self._continue(view, actor=actor)
 
     # -- tasks --------------------------------------------------------------------------------------------
 
@@ -141,22 +164,28 @@ class ProcessEngine:
         with reading(self.session_factory) as session:
             return list_tasks(session, f, now=self.clock.now(), offset=offset, limit=limit)
 
-    def get_task(self, task_id: str) -> TaskView:
+    def get_task(self, task_id: str, *, roles: Iterable[str]) -> TaskView:
+        """One task, for a caller whose roles may read its lane (403 otherwise)."""
         with reading(self.session_factory) as session:
             row = session.get(HumanTask, task_id)
             if row is None:
                 raise NotFound(f"task {task_id} does not exist")
+            lanes.require_reader(set(roles), row.role, row.name)
             return task_view(row, now=self.clock.now(), with_data=True)
 
     def complete_task(self, task_id: str, data: dict[str, Any], *, actor: str,
                       roles: Iterable[str]) -> InstanceView:
         with transaction(self.session_factory) as session:
             row = self.runtime.complete_task(session, task_id, data, actor=actor, roles=set(roles))
-            return instance_view(session, row)
+            view = instance_view(session, row)
+        return self._continue(view, actor=actor)
 
     def claim_task(self, task_id: str, *, actor: str, roles: Iterable[str], assignee: str | None = None,
                    release: bool = False) -> TaskView:
-        """Claim (or, with ``release``, unclaim) a task; a head of unit may assign it to ``assignee``."""
+        """Claim (or, with ``release``, unclaim) a task; a head of unit may assign it to ``assignee``.
+
+        The caller must act in the task's lane, and so must the assignee (422 on ``assignee`` otherwise).
+        """
         roles = set(roles)
         with transaction(self.session_factory) as session:
             row = session.get(HumanTask, task_id)
@@ -164,11 +193,12 @@ class ProcessEngine:
                 raise NotFound(f"task {task_id} does not exist")
             if row.status != "open":
                 raise Conflict(f"task {task_id} is no longer open")
+            lanes.require_actor(roles, row.role, row.name)
             is_head = "head" in roles
-            if row.role not in roles and not is_head:
-                raise Forbidden(f"task '{row.name}' belongs to the role '{row.role}'")
             if assignee is not None and not is_head:
                 raise Forbidden("only the head of the unit assigns tasks to colleagues")
+            if assignee is not None:
+                lanes.require_assignee(assignee, _active_roles(session, assignee), row.role)
             if release:
                 if row.claimed_by not in (None, actor) and not is_head:
                     raise Conflict(f"task is claimed by {row.claimed_by}")
@@ -196,11 +226,12 @@ class ProcessEngine:
             session.refresh(row)
             return task_view(row, now=self.clock.now(), with_data=True)
 
-    def save_draft(self, task_id: str, data: dict[str, Any], *, actor: str) -> None:
+    def save_draft(self, task_id: str, data: dict[str, Any], *, actor: str, roles: Iterable[str]) -> None:
         with transaction(self.session_factory) as session:
             row = session.get(HumanTask, task_id)
             if row is None:
                 raise NotFound(f"task {task_id} does not exist")
+            lanes.require_actor(set(roles), row.role, row.name)
             if row.status != "open":
                 raise Conflict("task is no longer open")
             if row.claimed_by not in (None, actor):
@@ -210,7 +241,10 @@ class ProcessEngine:
     # -- timers and the clock -------------------------------------------------------------------------------
 
     def fire_due_timers(self) -> list[FiredTimer]:
-        return fire_due(self.session_factory, self.runtime)
+        fired = fire_due(self.session_factory, self.runtime)
+        for instance_id in dict.fromkeys(f.instance_id for f in fired):
+            incidents.run_pending(self.session_factory, self.runtime, instance_id=instance_id, actor="scheduler")
+        return fired
 
     def next_timer_due(self) -> datetime | None:
         with reading(self.session_factory) as session:
@@ -277,6 +311,65 @@ class ProcessEngine:
             return [{"id": r.id, "at": legal_time.iso(r.at), "instance_id": r.instance_id,
                      "application_id": r.application_id, "kind": r.kind, "element": r.element,
                      "clause": r.clause, "payload": r.payload} for r in rows]
+
+
+    # -- service tasks in steps of their own, and their incidents (engine/runtime/incidents.py) -------------
+
+    def _continue(self, view: InstanceView, *, actor: str) -> InstanceView:
+        """After a committed step: run the service tasks it left for steps of their own (gateway calls).
+
+        Every pending one, not only this instance's: a step may start another instance (an application
+        re-opened by a complaint), and its gateway steps must not wait for the scheduler's next pass.
+        """
+        outcomes = incidents.run_pending(self.session_factory, self.runtime, actor=actor)
+        return self.get_instance(view.id) if outcomes else view
+
+    def run_continuations(self, *, instance_id: str | None = None, actor: str = "system") -> list[Any]:
+        return incidents.run_pending(self.session_factory, self.runtime, instance_id=instance_id, actor=actor)
+
+    def retry_due_incidents(self) -> list[Any]:
+        """The scheduler's pass: transient incidents whose backoff ran out, and continuations not yet run."""
+        return incidents.retry_due(self.session_factory, self.runtime)
+
+    def list_incidents(self, *, status: str | None = "open", instance_id: str | None = None) -> list[dict[str, Any]]:
+        with reading(self.session_factory) as session:
+            return incidents.listing(session, status=status, instance_id=instance_id)
+
+    def held_by_incidents(self) -> list[dict[str, Any]]:
+        """Open incidents with the legal terms that keep running on their instances (officers' view)."""
+        with reading(self.session_factory) as session:
+            return incidents.held(session)
+
+    def get_incident(self, incident_id: str) -> dict[str, Any]:
+        return incidents.get(self.session_factory, incident_id)
+
+    def retry_incident(self, incident_id: str, *, actor: str) -> dict[str, Any]:
+        return incidents.retry(self.session_factory, self.runtime, incident_id, actor=actor)
+
+    def resolve_incident(self, incident_id: str, *, actor: str, resolution: Any) -> dict[str, Any]:
+        return incidents.resolve(self.session_factory, self.runtime, incident_id, actor=actor,
+                                 resolution=resolution)
+
+    # -- outbox deliveries (engine/outbox.py) ------------------------------------------------------------------
+
+    def delivery_states(self, instance_id: str) -> dict[str, dict[int, dict[str, Any]]]:
+        with reading(self.session_factory) as session:
+            return outbox.delivery_states(session, instance_id)
+
+    def list_deliveries(self, *, status: str | None = "dead") -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """Deliveries in ``status`` (newest first) and how many there are in each state."""
+        with reading(self.session_factory) as session:
+            return outbox.deliveries(session, status=status), outbox.counts(session)
+
+    def requeue_delivery(self, delivery_id: int, *, actor: str) -> dict[str, Any]:
+        with transaction(self.session_factory) as session:
+            return outbox.requeue(session, delivery_id, actor=actor, now=self.clock.now())
+
+
+def _active_roles(session: Session, username: str) -> list[str] | None:
+    """The roles of an active account, or None when there is no such account."""
+    account = session.scalars(select(Account).where(Account.username == username)).first()
+    return list(account.roles) if account is not None and account.active else None
 
 
 def _definition_view(row: ProcessDefinition, created: bool, instances: int = 0) -> DefinitionView:

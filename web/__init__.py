@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     settings = config_module.load(overrides)
     app = APIFlask(__name__, title="Digital-mining licensing (Rules 169/НҚ)", version="1.0",
-                   spec_path="/api/v1/openapi.json", docs_path="/api/v1/docs")
+                   spec_path="/api/v1/openapi.json", docs_path="/api/v1/docs",
+                   docs_oauth2_redirect_path=None)
     app.config.update(settings)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     app.config["SECURITY_SCHEMES"] = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
@@ -53,6 +54,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
     from web.ui import init_ui
 
     init_ui(app)
+    from web import security
+
+    security.init(app)  # headers, cookies, proxy, sign-in rate cap: after every route is registered
     if settings["RUN_SCHEDULER"]:
         from web.scheduler import start_scheduler
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -14,16 +13,9 @@ import click
 
 @click.group(help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
 def main() -> None:
-    import os
+    from web.observability import configure_logging
 
-    if os.environ.get("LICENSING_LOG_FORMAT", "text") == "json":
-        from web.observability import JsonFormatter
-
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        logging.basicConfig(level=logging.INFO, handlers=[handler])
-    else:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
 
 
 def _overrides(database_url: str | None, clock: str | None = None, demo: bool = False) -> dict[str, Any]:
@@ -45,6 +37,18 @@ def _ensure_var(database_url: str | None) -> None:
         Path(DEFAULTS["DATABASE_URL"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _require_gateway(overrides: dict[str, Any]) -> None:
+    """Exit non-zero, naming LICENSING_GATEWAY_URL, when the real clock would ask no real gateway."""
+    from web.config import load
+
+    config = load(overrides)
+    if config["CLOCK"] == "real" and not config["DEMO"] and not config["GATEWAY_URL"]:
+        click.echo("error: with the real clock and without --demo the e-government gateway is required: "
+                   "set LICENSING_GATEWAY_URL to its base URL (CONTRACT.md §3), or run with --clock simulated "
+                   "or --demo", err=True)
+        sys.exit(2)
+
+
 @main.command(help="Run the web app (UI + API) and the timer scheduler in one process.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -58,10 +62,12 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
     overrides = _overrides(database_url, clock, demo)
     overrides["RUN_SCHEDULER"] = True
     overrides["MIGRATE_ON_START"] = True  # CONTRACT §1: serve creates/migrates the schema and deploys processes/
+    _require_gateway(overrides)  # CONTRACT §1: the real clock outside demo needs the real gateway
     app = create_app(overrides)
     if demo:
-        click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, portal — "
-                    "password = user name. Never use this in production. ***", fg="red", bold=True, err=True)
+        click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, quality, "
+                    "portal, portal2 — password = user name. Never use this in production. ***",
+                    fg="red", bold=True, err=True)
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -72,10 +78,27 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
 def scheduler(database_url: str | None) -> None:
     _ensure_var(database_url)
     from web import create_app
-    from web.scheduler import run_blocking
+    from web.scheduler import courier_from, run_blocking
 
+    _require_gateway(_overrides(database_url))  # CONTRACT §1, as for serve
     app = create_app(_overrides(database_url))
-    run_blocking(app.extensions["licensing"].engine, app.config["SCHEDULER_POLL_SECONDS"])
+    engine = app.extensions["licensing"].engine
+    run_blocking(engine, app.config["SCHEDULER_POLL_SECONDS"], courier_from(app.config, engine))
+
+
+@main.command("ncalayer-standin", help="Development, demo and tests only: a stand-in for NCALayer that signs "
+                                        "with a demo account's own certificate from the demo CA.")
+@click.option("--account", default="signer", show_default=True, help="the demo staff account whose key signs")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=13579, show_default=True, type=int)
+def ncalayer_standin(account: str, host: str, port: int) -> None:
+    from engine.signing.ncalayer_standin import NcaLayerStandIn
+    from web import config as settings
+
+    standin = NcaLayerStandIn(Path(settings.load()["KEYS_DIR"]), account=account, host=host, port=port)
+    click.secho(f"NCALayer stand-in (DEMO certificates, never production) for '{account}' on {standin.url}; "
+                f"set LICENSING_NCALAYER_URL={standin.url}", fg="yellow", err=True)
+    standin.serve_forever()
 
 
 @main.group(help="Schema migrations.")
@@ -155,7 +178,7 @@ def _offline_engine() -> Any:
     from engine.bootstrap import build_engine, make_db_engine
     from engine.clock import SystemClock
 
-    return build_engine(make_db_engine("sqlite://"), clock=SystemClock()).engine
+    return build_engine(make_db_engine("sqlite://"), clock=SystemClock(), create_schema=True).engine
 
 
 @processes.command("validate", help="Validate BPMN files; exit 1 with one error a line if any is invalid.")
@@ -169,7 +192,7 @@ def validate(files: tuple[str, ...]) -> None:
             click.echo(f"{name}: no such file", err=True)
             failed = True
             continue
-        for problem in engine.validate(path.read_bytes(), name):
+        for problem in engine.validate(path.read_bytes(), name, actor="cli"):
             failed = True
             click.echo(f"{name}:{problem.line or 0}: {problem.message}" +
                        (f" [{problem.element}]" if problem.element else ""))

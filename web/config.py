@@ -33,12 +33,70 @@ DEFAULTS: dict[str, Any] = {
     # signing secret of browser sessions; every worker must share it: set it, or one is made once and kept
     # in KEYS_DIR/session_secret (mode 0600) for every worker on this machine
     "SECRET_KEY": None,
+    # behind a reverse proxy (TLS ended there): how many proxies in front of the app set X-Forwarded-For,
+    # -Proto, -Host and -Port; 0 trusts none. With 1, client addresses (login throttling) and HTTPS
+    # (Secure cookies) are taken from the proxy's headers: set it only when a proxy is really in front
+    "PROXY_FIX": 0,
+    # coarse cap on sign-in requests (UI and API) per client address and worker, Flask-Limiter syntax
+    "LOGIN_RATE_LIMIT": "30 per minute",
     # largest request body (uploads included), bytes
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
     # the workspace's default language
     "DEFAULT_LANGUAGE": "ru",
-    # the name of the signing official shown on documents
+    # the e-government gateway over HTTP (CONTRACT §3): base URL, required with the real clock outside demo
+    "GATEWAY_URL": None,
+    # seconds to wait for one gateway answer before it counts as none
+    "GATEWAY_TIMEOUT_SECONDS": 5,
+    # tries per gateway read (the reads are idempotent), the first included
+    "GATEWAY_ATTEMPTS": 3,
+    # milliseconds before the second try; doubled before each further one
+    "GATEWAY_BACKOFF_MS": 200,
+    # consecutive failed calls that open the circuit breaker (no calls until the cool-down ends)
+    "GATEWAY_BREAKER_FAILURES": 5,
+    # seconds the open breaker waits before one trial call
+    "GATEWAY_BREAKER_COOLDOWN_SECONDS": 30,
+    # bearer token sent to the gateway (or its integration bridge), if it asks for one
+    "GATEWAY_TOKEN": None,
+    # PEM files of the provider's TLS client certificate and key, if the gateway asks for one
+    "GATEWAY_CLIENT_CERT": None,
+    "GATEWAY_CLIENT_KEY": None,
+    # PEM bundle of the gateway's trust roots (default: the system's)
+    "GATEWAY_CA_BUNDLE": None,
+    # webhooks the outbox is delivered to, at least once with an Idempotency-Key (unset = that channel is off):
+    # every monitoring event (R18) …
+    "OUTBOX_MONITORING_URL": None,
+    # … and every personal-cabinet notice (for the e-government portal)
+    "OUTBOX_CABINET_URL": None,
+    # bearer token sent with the deliveries, if the receivers ask for one
+    "OUTBOX_TOKEN": None,
+    # seconds to wait for a receiver's answer
+    "OUTBOX_TIMEOUT_SECONDS": 5,
+    # failed attempts after which a delivery is dead (shown to the administrator, sent again by hand)
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    # SMTP server for staff e-mail (overdue tasks, term breaches, incidents); unset = no e-mail
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    # use STARTTLS, and log in when a user name is set
+    "SMTP_STARTTLS": False,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    # the sender address and the staff mailbox(es) the notices go to, comma-separated
+    "SMTP_FROM": "licensing@localhost",
+    "SMTP_TO": None,
+    # the position of the signing official printed on acts, "Kazakh / Russian"
     "SIGNER_POSITION": "Вице-министр / Вице-министр",
+    # PEM files of the CA certificates (NCA RK) that signer certificates must chain to, separated by the
+    # path separator (":"). The demo CA in KEYS_DIR/demo-ca is added only with --demo or the simulated clock
+    "TRUST_ROOTS": "",
+    # the public address printed (and QR-coded) on every act for its verification: {PUBLIC_BASE_URL}/verify/N
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # NCALayer's local WebSocket, which the signer's page asks to sign acts (the stand-in in dev and tests)
+    "NCALAYER_URL": "wss://127.0.0.1:13579",
+    # append-only JSON-lines file of signed audit checkpoints, shipped elsewhere by the operator
+    # (default: KEYS_DIR/audit-checkpoints.jsonl)
+    "AUDIT_CHECKPOINTS_FILE": None,
+    # minutes between periodic audit checkpoints (one is also written at every decision)
+    "AUDIT_CHECKPOINT_MINUTES": 15,
 }
 
 

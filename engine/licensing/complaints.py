@@ -8,15 +8,14 @@ import uuid
 from typing import Any
 
 from engine import audit, legal_time
-from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from engine.licensing import numbers
+from engine.errors import Conflict, FieldProblem, InvalidInput
+from engine.licensing import numbers, ownership
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
 
-TRIAGE_DAYS = 3  # R20: forward no later than 3 working days after receipt
-REVIEW_DAYS = {"provider": 5, "quality_authority": 15}  # R21, R22
-COURT_WINDOW_WORKING_DAYS = 22  # configuration: about one month for the court claim (APPC art. 132(2), believed)
+TRIAGE_DAYS = legal_time.term_days("R20")  # forward no later than 3 working days after receipt
+REVIEW_DAYS = {"provider": legal_time.term_days("R21"), "quality_authority": legal_time.term_days("R22")}
 OUTCOMES = {"satisfied": "satisfied", "partly_satisfied": "partly_satisfied", "rejected": "rejected"}
 
 
@@ -39,14 +38,14 @@ def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
     with transaction(service._sf) as session:
         target_app = target_licence = None
         if body.get("application_id"):
-            target_app = session.get(Application, str(body["application_id"]))
-            if target_app is None or (_is_portal(user) and target_app.portal_user != user.username):
+            if session.get(Application, str(body["application_id"])) is None:
                 raise InvalidInput(f"unknown application '{body['application_id']}'", field="application_id")
+            target_app = ownership.application(session, str(body["application_id"]), user)
             bin_iin, name = target_app.bin_iin, target_app.applicant_name
         else:
-            target_licence = session.get(Licence, str(body["licence_number"]))
-            if target_licence is None:
+            if session.get(Licence, str(body["licence_number"])) is None:
                 raise InvalidInput(f"unknown licence '{body['licence_number']}'", field="licence_number")
+            target_licence = ownership.licence(session, str(body["licence_number"]), user)
             bin_iin, name = target_licence.holder_bin_iin, target_licence.holder_name
         row = Application(
             id=str(uuid.uuid4()), number=numbers.application_number(session, now).replace("KZ-DM", "KZ-DM-C"),
@@ -70,13 +69,10 @@ def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
 
 
 def court_appeal(service: Any, complaint_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+    with reading(service._sf) as session:
+        instance_id = ownership.complaint(session, complaint_id, user).instance_id
     if not isinstance(body, dict) or not isinstance(body.get("court"), str) or not body["court"].strip():
         raise InvalidInput("the court is required", field="court")
-    with reading(service._sf) as session:
-        row = session.get(Application, complaint_id)
-        if row is None or row.procedure != "complaint" or (_is_portal(user) and row.portal_user != user.username):
-            raise NotFound(f"complaint {complaint_id} does not exist")
-        instance_id = row.instance_id
     payload = {"court_appeal": {"court": body["court"], "case_number": body.get("case_number"),
                                 "received_at": legal_time.iso(service.clock.now())}}
     try:
@@ -84,10 +80,6 @@ def court_appeal(service: Any, complaint_id: str, body: Any, *, user: Any) -> di
     except Conflict as exc:
         raise Conflict(f"the complaint is not awaiting a court claim: {exc}") from exc
     return service.get_application(complaint_id)
-
-
-def _is_portal(user: Any) -> bool:
-    return bool(user.has("portal") and not user.has("officer", "head", "signer", "auditor", "admin"))
 
 
 # -- operations --------------------------------------------------------------------------------------------------
@@ -114,7 +106,8 @@ def register_complaint(call: OperationCall) -> dict[str, Any]:
     row = _row(call)
     addressed = row.body["addressed_to"]
     registered = legal_time.registration_moment(row.submitted_at)
-    triage_due = legal_time.add_working_days(registered, TRIAGE_DAYS)
+    # R20 counts from the day the complaint is received, working days from the next day (not from R5's shift)
+    triage_due = legal_time.add_working_days(row.submitted_at, TRIAGE_DAYS)
     review_due = legal_time.add_working_days(registered, REVIEW_DAYS[addressed])
     row.registered_at, row.expected_result_at, row.status = registered, review_due, "registered"
     _notify(call, row, "complaint_received", {
@@ -166,8 +159,7 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
         "en": f"Decision on the complaint: {outcome}. {reasoning}"})
     call.step.outbox("complaint_decision", element=call.element, clause="R21", payload={"outcome": outcome})
     reopened = _reopen(call, call.data["complaint"].get("target_application_id")) if annul else None
-    return {"outcome": outcome, "documents": docs, "decided_at": legal_time.iso(now), "reopened": reopened,
-            "court_window_end": legal_time.iso(legal_time.add_working_days(now, COURT_WINDOW_WORKING_DAYS))}
+    return {"outcome": outcome, "documents": docs, "decided_at": legal_time.iso(now), "reopened": reopened}
 
 
 def _reopen(call: OperationCall, app_id: str | None) -> str | None:

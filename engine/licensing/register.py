@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import legal_time
+from engine.documents.dates import licence_valid_until
 from engine.errors import NotFound
 from engine.store.licensing_tables import Licence, LicenceState, PoolNotice
 
@@ -83,6 +84,18 @@ def status_at(state: LicenceState, at: datetime) -> str:
     return state.status
 
 
+def original_issue(session: Session, licence: Licence) -> datetime:
+    """When the first licence of a reissue line was issued: a reissue keeps the original term."""
+    seen = {licence.number}
+    while licence.replaces and licence.replaces not in seen:
+        previous = session.get(Licence, licence.replaces)
+        if previous is None:
+            break
+        seen.add(previous.number)
+        licence = previous
+    return licence.issued_at
+
+
 def as_of(session: Session, number: str, at: datetime) -> dict[str, Any]:
     licence = session.get(Licence, number)
     if licence is None:
@@ -92,17 +105,22 @@ def as_of(session: Session, number: str, at: datetime) -> dict[str, Any]:
         raise NotFound(f"licence {number} was not yet issued at {legal_time.iso(at)}")
     snap = state.snapshot
     status = status_at(state, at)
+    first_issued = original_issue(session, licence)
+    valid_until = licence_valid_until(legal_time.to_local(first_issued).date())
+    if status in ("active", "suspended") and legal_time.to_local(at).date() > valid_until:
+        status = "expired"  # three years (Law on digital assets, art. 9); valid_until is the last day
     pools = session.scalars(select(PoolNotice).where(PoolNotice.licence_number == number,
                                                      PoolNotice.received_at <= at).order_by(PoolNotice.id))
     return {
         "number": licence.number,
         "subtype": licence.subtype,
         "holder": {"bin_iin": snap["holder"]["bin_iin"], "name": snap["holder"]["name"]},
-        "status": "revoked" if status == "revoked" else ("suspended" if status == "suspended" else
-                                                         ("replaced" if status == "replaced" else "active")),
+        "status": status if status in ("revoked", "suspended", "replaced", "expired") else "active",
         "suspended_until": legal_time.iso(state.status_until) if status == "suspended" and state.status_until
         else None,
         "issued_at": legal_time.iso(licence.issued_at),
+        "original_issued_at": legal_time.iso(first_issued),
+        "valid_until": valid_until.isoformat(),
         "data_centers": snap.get("data_centers", []),
         "annexes": snap.get("annexes", []),
         "pool": snap.get("pool"),

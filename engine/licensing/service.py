@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,16 @@ from typing import Any
 from sqlalchemy import select
 
 import forms
-from engine import audit, legal_time
+from engine import audit, inspection, legal_time
 from engine.bootstrap import Wiring
 from engine.clock import Clock
-from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from engine.licensing import numbers, register
-from engine.licensing.documents import DocumentIssuer, ensure_keys
+from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from engine.gateway import Gateway, HttpGateway, HttpGatewayClient, SimulatedGateway, UnconfiguredGateway
+from engine.licensing import numbers, ownership, register
+from engine.licensing.documents import DocumentIssuer
 from engine.licensing.gateway_store import DbSeedStore, seed
 from engine.runtime.step import Ports
+from engine.signing.keystore import Keystore
 from engine.store.licensing_tables import (
     Application,
     CabinetNotice,
@@ -31,16 +34,34 @@ from engine.store.tables import ProcessInstance, StoredFile, Timer
 from engine.transactions import reading, transaction
 
 PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue"}
-STAFF_ROLES = ("officer", "head", "signer", "auditor", "admin")
 
 
-def build_licensing(*, clock: Clock, keys_dir: Path) -> tuple[LicensingService, Ports]:
-    issuer = DocumentIssuer(keys_dir)
-    ensure_keys(keys_dir, clock.now())
+def build_licensing(*, clock: Clock, keys_dir: Path, gateway: HttpGatewayClient | None = None,
+                    simulated_gateway: bool = True, trust_demo: bool = False, trust_roots: tuple[Path, ...] = (),
+                    signer_position: str = "", verify_base_url: str = "") -> tuple[LicensingService, Ports]:
+    """The service and its ports. The gateway: over HTTP when a client is given, else the simulation when
+    allowed (simulated clock or demo), else one that fails every call (an incident, never a finding).
+    ``trust_demo``: the demo CA is a trust root and issues demo staff certificates (never in production)."""
+    keystore = Keystore(keys_dir, trust_demo=trust_demo, trust_root_files=list(trust_roots))
+    keystore.ensure(clock.now())
+    kk, _, ru = signer_position.partition(" / ")
+    issuer = DocumentIssuer(keystore, signer_position={"kk": kk.strip(), "ru": (ru or kk).strip()},
+                            verify_base_url=verify_base_url)
     from engine.licensing.operations import on_term_breach
 
-    ports = Ports({"documents": issuer, "seed_store": DbSeedStore, "on_term_breach": on_term_breach})
+    ports = Ports({"documents": issuer, "seed_store": DbSeedStore, "on_term_breach": on_term_breach,
+                   "gateway": _gateway_opener(gateway, simulated_gateway)})
     return LicensingService(clock=clock, issuer=issuer), ports
+
+
+def _gateway_opener(client: HttpGatewayClient | None, simulated: bool) -> Callable[[Any], Gateway]:
+    """What a step asks the gateway through; HTTP exchanges go to the instance's audit log."""
+    if client is not None:
+        return lambda step: HttpGateway(client, record=lambda exchange: step.audit(
+            "gateway_call", data=exchange, actor="system"))
+    if simulated:
+        return lambda step: SimulatedGateway(DbSeedStore(step.session))
+    return lambda step: UnconfiguredGateway()
 
 
 def _problems(errors: list[Any]) -> list[FieldProblem]:
@@ -81,9 +102,7 @@ class LicensingService:
 
     def get_file(self, file_id: str, *, user: Any) -> StoredFile:
         with reading(self._sf) as session:
-            row = session.get(StoredFile, file_id)
-            if row is None or (not user.has(*STAFF_ROLES) and row.owner != user.username):
-                raise NotFound(f"file {file_id} does not exist")
+            row = ownership.stored_file(session, file_id, user)
             session.expunge(row)
             return row
 
@@ -108,12 +127,13 @@ class LicensingService:
             raise InvalidInput(problems)
         procedure = body["procedure"]
         with transaction(self._sf) as session:
+            ownership.check_acts_for(session, portal_user, body["applicant"]["bin_iin"])
             problems = self._check_references(session, body, portal_user)
             if problems:
                 raise InvalidInput(problems)
             licence = None
             if procedure == "reissue":
-                licence = self._reissue_target(session, body)
+                licence = self._reissue_target(session, body, portal_user)
             app = Application(
                 id=str(uuid.uuid4()), number=numbers.application_number(session, now), procedure=procedure,
                 subtype=body.get("subtype") or (licence.subtype if licence else None),
@@ -135,7 +155,9 @@ class LicensingService:
             audit.append(session, at=now, actor=portal_user, kind="application_submitted", instance_id=instance.id,
                          clause="R4", data={"application_id": app.id, "number": app.number,
                                             "procedure": procedure, "idempotency_key": idempotency_key})
-            app_id = app.id
+            app_id, instance_id = app.id, instance.id
+        # the gateway checks run in steps of their own: an outage leaves the application registered, waiting
+        self.wiring.engine.run_continuations(instance_id=instance_id)
         return self.get_application(app_id), True
 
     def _by_idempotency(self, portal_user: str, key: str) -> tuple[str, str] | None:
@@ -152,18 +174,13 @@ class LicensingService:
                 problems.append(FieldProblem(path, f"unknown file id '{file_id}': upload it with POST /api/v1/files"))
         return problems
 
-    def _reissue_target(self, session: Any, body: dict[str, Any]) -> Licence:
+    def _reissue_target(self, session: Any, body: dict[str, Any], portal_user: str) -> Licence:
         number = body.get("licence_number")
         licence = session.get(Licence, number)
-        if licence is None:
+        if licence is None or not ownership.owns_licence(session, licence, portal_user):
             raise InvalidInput(f"unknown licence '{number}'", field="licence_number")
-        state = register.current_state(session, licence.number, self.clock.now())
-        status = register.status_at(state, self.clock.now()) if state else "unknown"
-        if status == "revoked":
-            raise InvalidInput(f"licence {number} was revoked (LPN.45): it cannot be reissued", field="licence_number")
-        if status == "replaced":
-            raise InvalidInput(f"licence {number} was already reissued as {licence.replaced_by}",
-                               field="licence_number")
+        # a revoked or already replaced licence is not malformed input: the reissue is registered and refused
+        # with reasons by the procedure (engine/licensing/reissue.py, reissue_obstacle)
         if licence.holder_bin_iin != body["applicant"]["bin_iin"] and "reorganization" not in body.get("grounds", []):
             raise InvalidInput("the applicant is not the holder of this licence", field="applicant.bin_iin")
         subtype_only = {"dc_relocation", "power_source_change"} & set(body.get("grounds", []))
@@ -174,10 +191,12 @@ class LicensingService:
 
     def get_application(self, app_id: str, *, user: Any = None) -> dict[str, Any]:
         with reading(self._sf) as session:
-            app = session.get(Application, app_id)
-            if app is None or (user is not None and user.has("portal") and not user.has(*STAFF_ROLES)
-                               and app.portal_user != user.username):
-                raise NotFound(f"application {app_id} does not exist")
+            if user is None:  # the system itself (internal callers)
+                app = session.get(Application, app_id)
+                if app is None:
+                    raise NotFound(f"application {app_id} does not exist")
+            else:
+                app = ownership.application(session, app_id, user)
             instance = session.get(ProcessInstance, app.instance_id) if app.instance_id else None
             timers = list(session.scalars(select(Timer).where(Timer.instance_id == app.instance_id)
                                           .order_by(Timer.due_at, Timer.id))) if app.instance_id else []
@@ -189,18 +208,22 @@ class LicensingService:
                 if t.clause and (t.clause, t.name) not in seen and (t.attached_to is None or t.clause != ""):
                     seen.add((t.clause, t.name))
                     deadlines.append({"name": t.name, "clause": t.clause, "due_at": legal_time.iso(t.due_at),
-                                      "element": t.element, "met": _term_met(t), "fired_at": _iso(t.fired_at)})
+                                      "element": t.element, "met": _term_met(t, instance),
+                                      "term": _term_state(t, instance), "fired_at": _iso(t.fired_at)})
             return {
                 "id": app.id, "number": app.number, "procedure": app.procedure, "subtype": app.subtype,
                 "status": _status(app, instance), "submitted_at": legal_time.iso(app.submitted_at),
                 "registered_at": _iso(app.registered_at), "expected_result_at": _iso(app.expected_result_at),
                 "deadlines": deadlines, "outcome": app.outcome, "licence_number": app.licence_number
                 if app.outcome in ("issued", "reissued") or app.procedure == "reissue" else None,
-                "decided_at": _iso(app.decided_at),
+                "decided_at": _iso(app.decided_at), "refusal_grounds": app.refusal_grounds,
+                "positions": app.positions or [],
                 "notices": [{"at": legal_time.iso(n.at), "kind": n.kind, "text_kk": n.text_kk,
                              "text_ru": n.text_ru, "text_en": n.text_en} for n in notices],
                 "instance_id": app.instance_id,
                 "applicant": {"bin_iin": app.bin_iin, "name": app.applicant_name},
+                "warnings": [w.as_dict() for w in forms.application_warnings(
+                    app.body, submitted_on=legal_time.to_local(app.submitted_at).date())],
             }
 
     def application_body(self, app_id: str) -> dict[str, Any]:
@@ -221,25 +244,38 @@ class LicensingService:
 
     def document(self, doc_id: str, *, user: Any) -> Document:
         with reading(self._sf) as session:
-            row = session.get(Document, doc_id)
-            if row is None:
-                raise NotFound(f"document {doc_id} does not exist")
-            if row.application_id:
-                self.get_application(row.application_id, user=user)
+            row = ownership.document(session, doc_id, user)
             session.expunge(row)
             return row
 
     def verify_document(self, doc_id: str, *, user: Any) -> dict[str, Any]:
-        row = self.document(doc_id, user=user)
-        result = self.issuer.verify(row.signed_xml)
-        return {"valid": result["valid"], "signer": result["signer"], "signed_at": result["signed_at"],
-                "number": row.number, "kind": row.kind, "lang": row.lang, "reason": result["reason"],
-                "pdf_sha256_matches": hashlib.sha256(row.pdf).hexdigest() == row.pdf_sha256}
+        self.document(doc_id, user=user)  # the caller may read it
+        with reading(self._sf) as session:
+            row = session.get(Document, doc_id)
+            assert row is not None
+            result = self.issuer.verify(session, row)
+        return {**result, "number": row.number, "kind": row.kind, "lang": row.lang}
+
+    def verify_number(self, number: str) -> dict[str, Any]:
+        """Public: is every act with this number valid, and who signed it when (no personal data)."""
+        with reading(self._sf) as session:
+            rows = list(session.scalars(select(Document).where(Document.number == number)
+                                        .order_by(Document.kind, Document.lang)))
+            if not rows:
+                raise NotFound(f"no act has the number {number}")
+            documents = []
+            for row in rows:
+                result = self.issuer.verify(session, row)
+                documents.append({"kind": row.kind, "lang": row.lang, "valid": result["valid"],
+                                  "signed_by": result["signer"], "position": result["position"],
+                                  "signed_at": result["signed_at"]})
+        return {"number": number, "documents": documents}
 
     # -- register --------------------------------------------------------------------------------------------------
 
-    def licence(self, number: str, *, at: datetime | None = None) -> dict[str, Any]:
+    def licence(self, number: str, *, user: Any, at: datetime | None = None) -> dict[str, Any]:
         with reading(self._sf) as session:
+            ownership.licence(session, number, user)
             return register.as_of(session, number, at or self.clock.now())
 
     def pool_notice(self, number: str, body: Any, *, user: Any) -> dict[str, Any]:
@@ -259,13 +295,7 @@ class LicensingService:
         due = legal_time.add_working_days(changed_at, 2)
         late = now > due
         with transaction(self._sf) as session:
-            licence = session.get(Licence, number)
-            if licence is None:
-                raise NotFound(f"licence {number} does not exist")
-            app = session.get(Application, licence.application_id) if licence.application_id else None
-            if user.has("portal") and not user.has(*STAFF_ROLES) and app is not None and \
-                    app.portal_user != user.username:
-                raise NotFound(f"licence {number} does not exist")
+            licence = ownership.licence(session, number, user)
             session.add(PoolNotice(licence_number=number, changed_at=changed_at, received_at=now, due_at=due,
                                    late=late, pool=pool, submitted_by=user.username))
             register.change(session, number, status=register.current_state(session, number).status,  # type: ignore[union-attr]
@@ -285,6 +315,12 @@ class LicensingService:
                                               + (" — late" if late else "")))
         return {"due_at": legal_time.iso(due), "late": late, "received_at": legal_time.iso(now),
                 "licence_number": number}
+
+    def state_position(self, app_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+        """The applicant's position before the hearing (R10): engine/licensing/hearing.py."""
+        from engine.licensing import hearing
+
+        return hearing.state_position(self, app_id, body, user=user)
 
     # -- complaints and suspensions (engine/licensing/complaints.py, suspensions.py) ------------------------------
 
@@ -306,7 +342,6 @@ class LicensingService:
     def report_remedy(self, instance_id: str, body: Any, *, user: Any) -> dict[str, Any]:
         from engine.licensing import suspensions
 
-        suspensions.instance_for(self, instance_id)
         return suspensions.report_remedy(self, instance_id, body, user=user)
 
     def seed_gateway(self, registry: str, bin_iin: str, body: Any) -> dict[str, Any]:
@@ -333,12 +368,16 @@ def _iso(value: datetime | None) -> str | None:
     return legal_time.iso(value) if value else None
 
 
-def _term_met(timer: Timer) -> bool | None:
-    if timer.fired_at is not None:
-        return False
-    if timer.cancelled_at is not None:
-        return True
-    return None
+def _term_state(timer: Timer, instance: ProcessInstance | None) -> str:
+    """kept / breached / not_completed / pending: the same verdict the auditors' views show."""
+    return inspection.term_outcome(due_at=timer.due_at, fired_at=timer.fired_at, cancelled_at=timer.cancelled_at,
+                                   instance_status=instance.status if instance else "running",
+                                   instance_ended_at=instance.ended_at if instance else None)
+
+
+def _term_met(timer: Timer, instance: ProcessInstance | None) -> bool | None:
+    """True only when kept (the action came before the due moment); None while pending or not completed."""
+    return {"kept": True, "breached": False}.get(_term_state(timer, instance))
 
 
 def _status(app: Application, instance: ProcessInstance | None) -> str:
@@ -354,9 +393,4 @@ def _status(app: Application, instance: ProcessInstance | None) -> str:
 def _doc(row: Document) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "lang": row.lang, "number": row.number, "media_type": row.media_type,
             "signed_at": legal_time.iso(row.signed_at), "signer": row.signer, "licence_number": row.licence_number}
-
-
-def forbid_unless(user: Any, *roles: str) -> None:
-    if not user.has(*roles):
-        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
 

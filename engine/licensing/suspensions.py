@@ -2,26 +2,45 @@
 permits and notifications art. 45).
 
 Grounds are recorded as given (the officer names the article and item); who decided (licensor or court), the
-period and the deadline to remedy are data. The register shows ``suspended`` from the start until the end; a
-restored licence is active again from its restoration; a revoked one never again. Deprivation is decided by a
-court (Code of administrative offences), so ``revoke`` records the court's decision the officer cites.
-Where a term could not be confirmed it is configuration here: DEFAULT_PERIOD_WORKING_DAYS (the believed maximum
-of six months ≈ 126 working days is not imposed; the default is 30 working days).
+period and the deadline to remedy are data. A suspension lasts one to six months (LDA art. 9(4)): anything else
+is refused, and there is no default. The register shows ``suspended`` from the start until the end of the
+period; the licence is restored only when the holder reported the remedy and the officer confirmed it (LPN
+art. 45) — when the period ends without that it stays suspended until the officer decides. ``revoke`` records
+the deprivation the officer cites, after a suspension or directly on its own ground (LPN art. 45).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import calendar
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from engine import audit, legal_time
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from engine.licensing import ownership
 from engine.licensing import register as licence_register
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
 
-DEFAULT_PERIOD_WORKING_DAYS = 30
+MONTHS = range(1, 7)  # LDA art. 9(4): one to six months
+
+
+def months_problem(value: Any) -> str | None:
+    """Why ``value`` is not a lawful suspension period in months, None when it is."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in MONTHS:
+        return "a suspension lasts one to six months (LDA.9): give months as a whole number 1..6"
+    return None
+
+
+def period_end(start: datetime, months: int) -> datetime:
+    """The end of a period of ``months`` calendar months from ``start``: the end (24:00 local) of the day with the
+    same number in the last month, or of that month's last day when it is shorter."""
+    local = legal_time.to_local(start)
+    year, index = divmod(local.month - 1 + months, 12)
+    year, month = local.year + year, index + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return datetime.combine(date(year, month, day) + timedelta(days=1), time(0), tzinfo=legal_time.TZ)
 
 
 def start_suspension(service: Any, number: str, body: Any, *, user: Any) -> dict[str, Any]:
@@ -36,6 +55,8 @@ def start_suspension(service: Any, number: str, body: Any, *, user: Any) -> dict
         problems.append(FieldProblem("scope", "must be licence or annex"))
     if not isinstance(body.get("ground", ""), str):
         problems.append(FieldProblem("ground", "must be text"))
+    if "months" in body and months_problem(body["months"]):
+        problems.append(FieldProblem("months", str(months_problem(body["months"]))))
     if problems:
         raise InvalidInput(problems)
     now = service.clock.now()
@@ -59,6 +80,9 @@ def start_suspension(service: Any, number: str, body: Any, *, user: Any) -> dict
 
 
 def report_remedy(service: Any, instance_id: str, body: Any, *, user: Any) -> dict[str, Any]:
+    """The holder (or an officer) reports the violation remedied; another applicant's suspension is not found."""
+    with reading(service._sf) as session:
+        ownership.suspension(session, instance_id, user)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
         raise InvalidInput("describe how the violation was remedied", field="text")
     payload = {"remedy": {"text": body["text"], "evidence": body.get("evidence") or [],
@@ -82,8 +106,12 @@ def register_operations(registry: OperationRegistry) -> None:
                       clause="R18-1, LPN.45")(suspend_licence)
     registry.register("extend_suspension", description="Extend the remedy deadline and the period",
                       clause="R18-1, LPN.45")(extend_suspension)
-    registry.register("restore_licence", params=("reason",), description="Restore the licence (active again)",
-                      clause="R18-1, LPN.45")(restore_licence)
+    registry.register("restore_licence", params=("reason",), clause="R18-1, LPN.45",
+                      description="Restore the licence (active again) on a reported and confirmed remedy")(
+        restore_licence)
+    registry.register("hold_suspension", clause="R18-1, LPN.45",
+                      description="The period ended with no confirmed remedy: suspended until the officer decides")(
+        hold_suspension)
     registry.register("revoke_licence", description="Record the deprivation of the licence (court decision)",
                       clause="R18-1, LDA.9")(revoke_licence)
 
@@ -113,9 +141,11 @@ def suspend_licence(call: OperationCall) -> dict[str, Any]:
     decision = call.data.get("suspension_decision") or {}
     request = call.data.get("request") or {}
     now = call.step.now
-    days = int(decision.get("period_working_days") or request.get("period_working_days")
-               or DEFAULT_PERIOD_WORKING_DAYS)
-    until = legal_time.add_working_days(now, days)
+    months = decision.get("months", request.get("months"))
+    problem = months_problem(months)
+    if problem or not isinstance(months, int):
+        raise InvalidInput(problem or "months is required", field="months")
+    until = period_end(now, months)
     remedy_raw = decision.get("remedy_due") or request.get("remedy_due")
     remedy = _end_of(remedy_raw) if remedy_raw else until
     if remedy >= until:  # no earlier remedy deadline: the period's end comes first and restores
@@ -128,7 +158,8 @@ def suspend_licence(call: OperationCall) -> dict[str, Any]:
     docs = _document(call, "suspension_decision", text)
     call.step.outbox("licence_suspended", element=call.element, clause="R18-1",
                      payload={"licence": _number(call), "until": legal_time.iso(until)})
-    return {"start": legal_time.iso(now), "until": legal_time.iso(until), "remedy_deadline": legal_time.iso(remedy),
+    return {"start": legal_time.iso(now), "months": months, "until": legal_time.iso(until),
+            "latest_end": legal_time.iso(period_end(now, MONTHS[-1])), "remedy_deadline": legal_time.iso(remedy),
             "ground": ground, "decided_by": decision.get("decided_by") or request.get("decided_by", "licensor"),
             "documents": docs}
 
@@ -138,13 +169,29 @@ def extend_suspension(call: OperationCall) -> dict[str, Any]:
     current = call.data.get("suspension") or {}
     now = call.step.now
     remedy = _end_of(review["remedy_due"]) if review.get("remedy_due") else legal_time.add_working_days(now, 10)
-    until = max(datetime.fromisoformat(current.get("until", legal_time.iso(now))), remedy)
+    until = max(datetime.fromisoformat(current.get("until") or legal_time.iso(now)), remedy)
+    latest = datetime.fromisoformat(current["latest_end"]) if current.get("latest_end") else until
+    if until > latest:
+        raise InvalidInput(f"a suspension lasts at most six months (LDA.9): the deadline may not pass "
+                           f"{legal_time.iso(latest)}", field="remedy_due")
     licence_register.change(call.step.session, _number(call), status="suspended", at=now, until=until,
                             reason="suspension extended", instance_id=call.step.instance.id)
     return {**current, "until": legal_time.iso(until), "remedy_deadline": legal_time.iso(remedy)}
 
 
+def hold_suspension(call: OperationCall) -> dict[str, Any]:
+    current = call.data.get("suspension") or {}
+    licence_register.change(call.step.session, _number(call), status="suspended", at=call.step.now, until=None,
+                            reason="the period ended with no confirmed remedy: suspended until the officer decides",
+                            instance_id=call.step.instance.id)
+    return {**current, "until": None, "period_ended_at": legal_time.iso(call.step.now)}
+
+
 def restore_licence(call: OperationCall) -> dict[str, Any]:
+    """Restoration needs both the holder's report of the remedy and the officer's confirmation (LPN art. 45)."""
+    if not isinstance((call.data.get("remedy_report") or {}).get("remedy"), dict):
+        raise InvalidInput("the licence is restored only after the holder reports the violation remedied and the "
+                           "officer confirms it (LPN.45): no remedy was reported", field="decision")
     reason = str(call.params.get("reason") or "restored")
     licence_register.change(call.step.session, _number(call), status="active", at=call.step.now,
                             reason=reason, instance_id=call.step.instance.id)
@@ -157,20 +204,13 @@ def restore_licence(call: OperationCall) -> dict[str, Any]:
 
 def revoke_licence(call: OperationCall) -> dict[str, Any]:
     review = call.data.get("remedy_review") or {}
+    decision = call.data.get("suspension_decision") or {}
+    reasoning = review.get("reasoning") or " — ".join(str(decision[k]) for k in ("ground", "comment")
+                                                     if decision.get(k))
     licence_register.change(call.step.session, _number(call), status="revoked", at=call.step.now,
-                            reason=f"deprived: {review.get('reasoning', '')}", instance_id=call.step.instance.id)
+                            reason=f"deprived: {reasoning}", instance_id=call.step.instance.id)
     docs = _document(call, "revocation_decision",
-                     f"Лицензия № {_number(call)}: лицензиядан айырылды / лишение лицензии "
-                     f"({review.get('reasoning', '')})")
+                     f"Лицензия № {_number(call)}: лицензиядан айырылды / лишение лицензии ({reasoning})")
     call.step.instance.outcome = "revoked"
     call.step.outbox("licence_revoked", element=call.element, clause="R18-1", payload={"licence": _number(call)})
     return {"revoked_at": legal_time.iso(call.step.now), "documents": docs}
-
-
-def instance_for(service: Any, instance_id: str) -> None:
-    with reading(service._sf) as session:
-        from engine.store.tables import ProcessInstance
-
-        row = session.get(ProcessInstance, instance_id)
-        if row is None or row.process_key != "licence_suspension":
-            raise NotFound(f"suspension {instance_id} does not exist")

@@ -21,9 +21,10 @@ from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ProcessFailure
 from engine.operations import OperationRegistry
+from engine.runtime import lanes
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
 from engine.runtime.step import Ports, Step, advance, completed_ids, sync
-from engine.store.tables import HumanTask, ProcessInstance, Timer
+from engine.store.tables import Continuation, HumanTask, ProcessInstance, Timer
 
 FormValidator = Callable[[str, dict[str, Any]], list[FieldProblem]]
 
@@ -113,7 +114,7 @@ class Runtime:
                                              "business_key": business_key})
         started = time.perf_counter()
         with spiff_clock.using(self.clock):
-            advance(workflow)
+            advance(workflow, step.defers)
             self._save(step, workflow, set())
         self._observe("start", started)
         return instance
@@ -130,8 +131,7 @@ class Runtime:
         row = self._task_row(session, task_id)
         if row.status != "open":
             raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
-        if row.role not in roles:
-            raise Forbidden(f"task '{row.name}' belongs to the role '{row.role}'")
+        lanes.require_actor(roles, row.role, row.name)
         if row.claimed_by and row.claimed_by != actor:
             raise Forbidden(f"task '{row.name}' is claimed by {row.claimed_by}")
         if not isinstance(data, dict):
@@ -162,7 +162,7 @@ class Runtime:
         started = time.perf_counter()
         with spiff_clock.using(self.clock):
             task.run()
-            advance(workflow)
+            advance(workflow, step.defers)
             self._save(step, workflow, before)
         self._observe("complete_task", started)
         return instance
@@ -180,10 +180,31 @@ class Runtime:
         started = time.perf_counter()
         with spiff_clock.using(self.clock):
             workflow.refresh_timers()
-            advance(workflow)
+            advance(workflow, step.defers)
             self._save(step, workflow, before)
         self._observe("fire_timers", started)
         return step.fired_timers
+
+    def run_continuation(self, session: Session, instance_id: str, element: str, *, actor: str) -> bool:
+        """Run the deferred service task waiting at ``element`` (engine/runtime/incidents.py calls this);
+        False when there is nothing to run any more (already run, or the instance ended)."""
+        instance = self._lock_instance(session, instance_id)
+        if instance.status != "running":
+            for row in session.scalars(select(Continuation).where(Continuation.instance_id == instance_id)):
+                session.delete(row)
+            return False
+        step, workflow = self._open(session, instance, actor)
+        ready = [t for t in workflow.get_tasks(state=TaskState.READY)
+                 if t.task_spec.bpmn_id == element and step.defers(t)]
+        before = completed_ids(workflow)
+        started = time.perf_counter()
+        with spiff_clock.using(self.clock):
+            if ready:
+                ready[0].run()
+                advance(workflow, step.defers)
+            self._save(step, workflow, before)
+        self._observe("continuation", started)
+        return bool(ready)
 
     def deliver_message(
         self, session: Session, instance_id: str, name: str, payload: dict[str, Any], *, actor: str
@@ -201,7 +222,7 @@ class Runtime:
         step.audit("message_received", element=task.task_spec.bpmn_id, data={"message": name, "payload": payload})
         with spiff_clock.using(self.clock):
             workflow.catch(BpmnEvent(definition, payload))
-            advance(workflow)
+            advance(workflow, step.defers)
             self._save(step, workflow, before)
         return instance
 

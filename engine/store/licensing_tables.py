@@ -48,6 +48,8 @@ class Application(Base):
     outcome: Mapped[str | None] = mapped_column(String(40), index=True)
     instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refusal_grounds: Mapped[list | None] = mapped_column(JsonType)  # clause ids a refusal rests on (R7, R10, R14)
+    positions: Mapped[list | None] = mapped_column(JsonType)  # the applicant's position before the hearing (R10)
 
 
 class CabinetNotice(Base):
@@ -159,6 +161,8 @@ class Account(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # for a portal account that acts for one applicant only: its BIN/IIN (null: any applicant)
     acts_for: Mapped[str | None] = mapped_column(String(12))
+    # the staff member's IIN: a signature counts only with a certificate naming this IIN (serialNumber "IIN…")
+    iin: Mapped[str | None] = mapped_column(String(12))
 
 
 class ApiToken(Base):

@@ -244,3 +244,65 @@ class ClockLedger(Base):
     now: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())  # wall-clock moment of the last change
     updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class Incident(Base):
+    """A service task that failed (gateway down, malformed answer, operation error): the instance waits at
+    ``element`` until a retry succeeds or a person resolves it (engine/runtime/incidents.py)."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    element: Mapped[str] = mapped_column(String(100))
+    clause: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str] = mapped_column(Text)
+    transient: Mapped[bool] = mapped_column(Boolean)  # retried automatically with backoff when true
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | resolved
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class Continuation(Base):
+    """A service task that calls an outside system, ready to run in a step of its own (so its failure
+    leaves the steps before it committed); the row goes when the task has run."""
+
+    __tablename__ = "continuation"
+
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), primary_key=True)
+    element: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class OutboxDelivery(Base):
+    """One outbound item sent to one channel's webhook (engine/outbox.py): at least once, retried with backoff,
+    then dead. ``source_id`` is an outbox_event id (channel "monitoring") or a cabinet_notice id ("cabinet")."""
+
+    __tablename__ = "outbox_delivery"
+    __table_args__ = (UniqueConstraint("channel", "source_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | delivered | dead
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeliveryCursor(Base):
+    """How far a channel has taken its source rows (outbox events, staff notifications for e-mail)."""
+
+    __tablename__ = "delivery_cursor"
+
+    channel: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from apiflask import APIBlueprint
 
 from engine import legal_time
-from engine.errors import InvalidInput, NotFound
-from web.api import json_body
+from engine.errors import NotFound
+from web.api import json_body, parse_moment, schemas
 from web.auth import requires
 from web.services import services
 
@@ -34,17 +33,8 @@ def get_clock() -> Any:
 @requires("admin")
 def set_clock() -> Any:
     _require_simulated()
-    body = json_body()
-    raw = body.get("now") if isinstance(body, dict) else None
-    if not isinstance(raw, str):
-        raise InvalidInput("an ISO-8601 moment with offset is required", field="now")
-    try:
-        target = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("not an ISO-8601 moment", field="now") from None
-    if target.tzinfo is None:
-        raise InvalidInput("the moment needs a time zone offset", field="now")
-    fired = services().engine.set_clock(target)
+    body = json_body(schemas.CLOCK)
+    fired = services().engine.set_clock(parse_moment(body["now"], "now"))
     return {"now": legal_time.iso(services().clock.now()), "fired": [f.as_dict() for f in fired]}
 
 
@@ -53,4 +43,4 @@ def set_clock() -> Any:
 @requires("admin")
 def seed_gateway(registry: str, bin_iin: str) -> Any:
     _require_simulated()
-    return services().licensing.seed_gateway(registry, bin_iin, json_body())
+    return services().licensing.seed_gateway(registry, bin_iin, json_body(schemas.GATEWAY_SEEDS.get(registry)))

@@ -57,6 +57,13 @@ def get_application(app_id: str) -> Any:
     return services().licensing.get_application(app_id, user=user())
 
 
+@bp.post("/applications/<app_id>/positions")
+@bp.doc(summary="The applicant's position or objection before the hearing (R10): text and uploaded files")
+@requires("portal")
+def state_position(app_id: str) -> Any:
+    return services().licensing.state_position(app_id, json_body(), user=user()), 201
+
+
 @bp.get("/applications/<app_id>/documents")
 @bp.doc(summary="The documents issued for an application, each in kk and ru")
 @requires(*READERS)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import request
 
-from web.api import json_body
+from web.api import json_body, schemas
 from web.auth import requires, user
 from web.services import services
 
@@ -18,7 +17,7 @@ bp = APIBlueprint("api_complaints", __name__, url_prefix="/api/v1", tag="Complai
 @bp.doc(summary="File a complaint about a decision, action or inaction (R19); answers with the R20–R22 terms")
 @requires("portal", "officer")
 def file_complaint() -> Any:
-    return services().licensing.file_complaint(json_body(), user=user()), 201
+    return services().licensing.file_complaint(json_body(schemas.COMPLAINT), user=user()), 201
 
 
 @bp.get("/complaints/<complaint_id>")
@@ -32,14 +31,14 @@ def get_complaint(complaint_id: str) -> Any:
 @bp.doc(summary="Notify that a court claim was filed after the complaint (R23)")
 @requires("portal", "officer")
 def court(complaint_id: str) -> Any:
-    return services().licensing.court_appeal(complaint_id, json_body(), user=user())
+    return services().licensing.court_appeal(complaint_id, json_body(schemas.COURT_APPEAL), user=user())
 
 
 @bp.post("/licences/<number>/suspensions")
 @bp.doc(summary="Start the suspension procedure for a licence or annex (R18-1)")
 @requires("officer")
 def suspend(number: str) -> Any:
-    body = request.get_json(silent=True) if request.data else {}
+    body = json_body(schemas.SUSPENSION, optional=True)
     return services().licensing.start_suspension(number, body, user=user()), 201
 
 
@@ -47,4 +46,4 @@ def suspend(number: str) -> Any:
 @bp.doc(summary="Report the violation remedied, with evidence (file ids)")
 @requires("portal", "officer")
 def remedy(instance_id: str) -> Any:
-    return services().licensing.report_remedy(instance_id, json_body(), user=user())
+    return services().licensing.report_remedy(instance_id, json_body(schemas.REMEDY), user=user())

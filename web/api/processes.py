@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import Response, request
+from flask import request
 
 from engine.errors import InvalidInput
 from web.auth import requires, user
+from web.security import diagram_download
 from web.services import services
 
 bp = APIBlueprint("api_processes", __name__, url_prefix="/api/v1/processes", tag="Processes")
@@ -39,13 +40,15 @@ def deploy() -> Any:
 @bp.doc(summary="Validate BPMN XML without deploying")
 @requires("analyst")
 def validate() -> Any:
-    problems = services().engine.validate(request.get_data(), request.headers.get("X-Filename") or "upload.bpmn")
+    problems = services().engine.validate(request.get_data(), request.headers.get("X-Filename") or "upload.bpmn",
+                                          actor=user().username)
     return {"valid": not problems, "errors": [{"line": p.line, "field": p.element or "", "message": p.message}
                                               for p in problems]}
 
 
 @bp.get("/<key>/<int:version>/xml")
-@bp.doc(summary="A version's BPMN XML")
+@bp.doc(summary="A version's BPMN XML", description="Served as an attachment in a CSP sandbox: a browser never "
+                                                     "renders or runs what the diagram contains.")
 @requires("analyst", "auditor", "admin")
 def xml(key: str, version: int) -> Any:
-    return Response(services().engine.definition_xml(key, version), mimetype="application/xml")
+    return diagram_download(services().engine.definition_xml(key, version), f"{key}-v{version}.bpmn")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 import forms
 from engine.errors import DefinitionInvalid, NotFound
 from engine.operations import default_registry
+from web.security import diagram_download
 from web.services import services
 from web.ui.i18n import t
 
@@ -68,8 +69,7 @@ def xml(key: str, version: int) -> Any:
         text = services().engine.definition_xml(key, version)
     except NotFound:
         abort(404)
-    return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'inline; filename="{key}-v{version}.bpmn"'})
+    return diagram_download(text, f"{key}-v{version}.bpmn")
 
 
 @bp.get("/<key>/draft.xml")
@@ -79,7 +79,7 @@ def draft_xml(key: str) -> Any:
     text = services().engine.draft_diagram(key, owner=current_user.user.username)
     if text is None:
         abort(404)
-    return Response(text, mimetype="application/xml")
+    return diagram_download(text, f"{key}-draft.bpmn")
 
 
 def _posted_xml() -> bytes:
@@ -98,15 +98,18 @@ def _problems(problems: list[Any]) -> dict[str, Any]:
 @login_required
 def validate(key: str) -> Any:
     _require_editor()
-    return _problems(services().engine.validate(_posted_xml(), f"{key}.bpmn"))
+    return _problems(services().engine.validate(_posted_xml(), f"{key}.bpmn", actor=current_user.user.username))
 
 
 @bp.post("/<key>/draft")
 @login_required
 def save_draft(key: str) -> Any:
     _require_editor()
+    base = request.args.get("base") or "0"
+    if not (base.isascii() and base.isdigit() and len(base) <= 9):
+        abort(400, description="base must be the number of a deployed version")
     services().engine.save_draft_diagram(key, _posted_xml().decode(), owner=current_user.user.username,
-                                         base_version=int(request.args.get("base", "0") or 0))
+                                         base_version=int(base))
     return {"saved": True}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,8 +17,10 @@ from engine.store.tables import OutboxEvent
 from engine.transactions import reading, transaction
 from web import exports
 from web.api.audit import instance_filter
+from web.security import diagram_download
 from web.services import services
 from web.ui.i18n import t
+from web.ui.paging import page_number
 
 bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="../templates")
 PAGE = 50
@@ -39,7 +41,7 @@ def _log(kind: str, data: dict[str, Any]) -> None:
 @login_required
 def search() -> Any:
     _require_auditor()
-    page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
+    page = page_number(request.args.get("page"))
     with reading(services().engine.session_factory) as session:
         items, total = inspection.search(session, instance_filter(), offset=(page - 1) * PAGE, limit=PAGE)
     _log("auditor_search", {"query": request.args.to_dict(), "results": total, "via": "workspace"})
@@ -73,13 +75,17 @@ def instance(instance_id: str) -> Any:
     with reading(engine.session_factory) as session:
         documents = list(session.scalars(select(Document).where(Document.instance_id == instance_id)
                                          .order_by(Document.signed_at, Document.kind, Document.lang)))
-        verdicts = {d.id: services().licensing.issuer.verify(d.signed_xml) for d in documents}
+        verdicts = {d.id: services().licensing.issuer.verify(session, d) for d in documents}
         notices = list(session.scalars(select(CabinetNotice).where(CabinetNotice.application_id == view.business_key)
                                        .order_by(CabinetNotice.id))) if view.business_key else []
         feed = list(session.scalars(select(OutboxEvent).where(OutboxEvent.instance_id == instance_id)
                                     .order_by(OutboxEvent.id)))
     _log("auditor_view", {"instance_id": instance_id, "via": "workspace"})
+    term_states = [inspection.term_outcome(due_at=tm.due_at, fired_at=tm.fired_at, cancelled_at=tm.cancelled_at,
+                                           instance_status=view.status, instance_ended_at=view.ended_at)
+                   for tm in view.timers]
     return render_template("ui/audit_instance.html", view=view, counts=counts, documents=documents,
+                           term_states=term_states,
                            verdicts=verdicts, notices=notices, feed=feed, title=f"{view.process_key} · {view.id}",
                            xml_url=url_for("audit_ui.definition_xml", key=view.process_key,
                                            version=view.process_version))
@@ -105,7 +111,7 @@ def definition_xml(key: str, version: int) -> Any:
     if not current_user.user.has("auditor", "admin", "analyst"):
         abort(403)
     try:
-        return Response(services().engine.definition_xml(key, version), mimetype="application/xml")
+        return diagram_download(services().engine.definition_xml(key, version), f"{key}-v{version}.bpmn")
     except NotFound:
         abort(404)
 

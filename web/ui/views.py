@@ -9,12 +9,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 import forms
 from engine import legal_time
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure, TooManyAttempts, Unauthorized
+from engine.licensing.documents import browser_signing, signing_in_browser
 from engine.queries import TaskFilter
+from web.security import CONTENT_SECURITY_POLICY, local_path
 from web.services import services
 from web.ui import SessionUser
 from web.ui.forms_render import display_value, fields, parse
 from web.ui.i18n import LANGUAGES, language, t
+from web.ui.paging import page_number
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
 STAFF = {"officer", "head", "signer"}
@@ -47,21 +50,31 @@ def index() -> Any:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     error = None
+    status = 200
     if request.method == "POST":
+        accounts = services().accounts
         try:
-            user = services().accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
-        except InvalidInput as exc:
-            error = exc.problems[0].message
+            user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""),
+                                         address=request.remote_addr or "")
+        except Unauthorized:
+            error, status = t("wrong_credentials"), 401
+        except TooManyAttempts as exc:
+            response = Response(render_template("ui/login.html", error=t("too_many_attempts")), 429)
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+            return response
         else:
-            login_user(SessionUser(user))
-            session["lang"] = session.get("lang") or user.language
-            return redirect(request.args.get("next") if (request.args.get("next") or "").startswith("/")
-                            else url_for("ui.index"))
-    return render_template("ui/login.html", error=error), 200 if error is None else 401
+            lang = session.get("lang") or user.language
+            session.clear()  # nothing from before the sign-in carries over
+            login_user(SessionUser(user, accounts.open_session(user)))
+            session["lang"] = lang
+            return redirect(local_path(request.args.get("next")) or url_for("ui.index"))
+    return render_template("ui/login.html", error=error), status
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated:
+        services().accounts.close_session(current_user.get_id())
     logout_user()
     return redirect(url_for("ui.login"))
 
@@ -73,8 +86,7 @@ def switch_language() -> Any:
         session["lang"] = lang
         if current_user.is_authenticated:
             services().accounts.set_language(me().id, lang)
-    target = request.form.get("next") or url_for("ui.tasks")
-    return redirect(target if target.startswith("/") else url_for("ui.tasks"))
+    return redirect(local_path(request.form.get("next")) or url_for("ui.tasks"))
 
 
 def _roles() -> set[str]:
@@ -96,7 +108,7 @@ def tasks() -> Any:
         due_before = legal_time.to_local(args["due_before"] + "T23:59:59+05:00") if args.get("due_before") else None
     except ValueError:
         due_before = None
-    page = max(int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1, 1)
+    page = page_number(args.get("page"))
     f = TaskFilter(roles=roles, user=None if "head" in roles else me().username, box=box,
                    process_key=args.get("procedure") or None, subtype=args.get("subtype") or None,
                    applicant=args.get("applicant") or None, bin_iin=args.get("bin_iin") or None,
@@ -120,10 +132,10 @@ def sign_queue() -> Any:
 def _task_context(task_id: str) -> dict[str, Any]:
     engine = services().engine
     try:
-        task = engine.get_task(task_id)
+        task = engine.get_task(task_id, roles=me().roles)
     except NotFound:
         abort(404)
-    if task.role not in _roles():
+    except Forbidden:
         abort(403)
     instance = engine.get_instance(task.instance_id)
     data = engine.instance_data(task.instance_id)
@@ -143,7 +155,50 @@ def _task_context(task_id: str) -> dict[str, Any]:
 def task(task_id: str) -> Any:
     ctx = _task_context(task_id)
     values = ctx["task"].draft or {}
-    return render_template("ui/task.html", values=values, errors={}, **ctx)
+    ncalayer = services().config.get("NCALAYER_URL") if ctx["task"].form_key == "signature" else None
+    response = Response(render_template("ui/task.html", values=values, errors={}, ncalayer_url=ncalayer, **ctx))
+    if ncalayer:  # the signer's page talks to NCALayer on the signer's machine, and only to it
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "connect-src 'self'", f"connect-src 'self' {ncalayer}")
+    return response
+
+
+@bp.post("/tasks/<task_id>/sign-acts")
+@login_required
+def sign_acts(task_id: str) -> Any:
+    """A signature task signed in the browser through NCALayer (web/static/signing.js). Each call tries to
+    complete the task with the acts signed so far: it answers the acts still to sign, or that it is done."""
+    ctx = _task_context(task_id)
+    if ctx["task"].form_key != "signature":
+        abort(404)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _sign_error(422, "", "a JSON body is required")
+    try:
+        browser = browser_signing(body, services().clock.now())
+    except InvalidInput as exc:
+        return _sign_error(422, exc.problems[0].field, exc.problems[0].message)
+    if browser is None:
+        return _sign_error(422, "data.certificate", "the signer's certificate (PEM, from NCALayer) is required")
+    comment = body.get("comment").strip() if isinstance(body.get("comment"), str) else ""
+    data = {"decision": "sign", **({"comment": comment} if comment else {})}
+    try:
+        with signing_in_browser(browser):
+            services().engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
+    except ProcessFailure as exc:
+        if browser.to_sign:
+            return {"to_sign": browser.to_sign, "signed_at": legal_time.iso(browser.signed_at)}
+        return _sign_error(422, "data.signed_xml", str(exc))
+    except InvalidInput as exc:
+        return _sign_error(422, exc.problems[0].field, exc.problems[0].message)
+    except (Conflict, Forbidden) as exc:
+        return _sign_error(403 if isinstance(exc, Forbidden) else 409, "", str(exc))
+    flash(t("done"), "ok")
+    return {"done": True, "next": url_for("ui.tasks")}
+
+
+def _sign_error(status: int, field: str, message: str) -> Any:
+    return {"errors": [{"field": field, "message": message}]}, status
 
 
 @bp.post("/tasks/<task_id>")
@@ -155,7 +210,7 @@ def submit_task(task_id: str) -> Any:
     action = request.form.get("action", "complete")
     try:
         if action == "draft":
-            engine.save_draft(task_id, data, actor=me().username)
+            engine.save_draft(task_id, data, actor=me().username, roles=me().roles)
             flash(t("draft_saved"), "ok")
             return redirect(url_for("ui.task", task_id=task_id))
         if action == "claim":
@@ -166,13 +221,12 @@ def submit_task(task_id: str) -> Any:
             return redirect(url_for("ui.tasks"))
         if action == "assign":
             assignee = request.form.get("assignee", "")
-            services().accounts.by_username(assignee)
             engine.claim_task(task_id, actor=me().username, roles=me().roles, assignee=assignee)
             return redirect(url_for("ui.tasks"))
         engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
     except InvalidInput as exc:
         errors = {p.field.split(".")[0] or "_": p.message for p in exc.problems}
-        flash(t("fix_errors"), "error")
+        flash(errors["assignee"] if "assignee" in errors else t("fix_errors"), "error")
         values = {k: request.form.getlist(k) if len(request.form.getlist(k)) > 1 else v
                   for k, v in request.form.items()}
         for f in ctx["fields"]:
