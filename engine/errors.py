@@ -13,6 +13,7 @@
   + IntegrationFailure  — an outside system (the e-government gateway) gave no usable answer; the
                           service task waits as an incident instead of deciding on missing data
   + Unavailable         — the database cannot be reached; try again later
+  + NotConfigured       — a production start lacks a setting it cannot do without (no default is made up)
 """
 
 from __future__ import annotations
@@ -109,3 +110,7 @@ class IntegrationFailure(EngineError):
         super().__init__(message)
         self.transient = transient
         self.exchanges = exchanges or []  # the calls made before the failure, for the audit log
+
+
+class NotConfigured(EngineError):
+    """A production start lacks a setting (certificates, trust roots …): refuse, never invent a default."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +48,14 @@ def _require_gateway(overrides: dict[str, Any]) -> None:
                    "set LICENSING_GATEWAY_URL to its base URL (CONTRACT.md §3), or run with --clock simulated "
                    "or --demo", err=True)
         sys.exit(2)
+    if config["CLOCK"] == "real" and not config["DEMO"]:
+        from engine.signing.keystore import Keystore
+
+        gaps = Keystore(Path(config["KEYS_DIR"]), trust_root_files=[
+            Path(p) for p in config["TRUST_ROOTS"].split(os.pathsep) if p]).production_gaps()
+        if gaps:
+            click.echo("error: signing is not configured for production: " + "; ".join(gaps), err=True)
+            sys.exit(2)
 
 
 @main.command(help="Run the web app (UI + API) and the timer scheduler in one process.")

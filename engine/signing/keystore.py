@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from engine.errors import NotConfigured
 from engine.signing import certificates
 from engine.signing.certificates import Issued
 
@@ -82,7 +83,16 @@ class Keystore:
         return self.keys_dir / "demo-ca" / "ca"
 
     def ensure(self, now: dt.datetime) -> None:
-        """Create the demo CA and the system certificate on first start."""
+        """Create the demo CA and the system certificate on first start (demo, simulated and test runs).
+
+        In production nothing is made up: the system's certificate (issued by NCA RK) and the trust roots
+        must be configured, or the start is refused with what is missing.
+        """
+        if not self.trust_demo:
+            missing = self.production_gaps()
+            if missing:
+                raise NotConfigured("signing is not configured: " + "; ".join(missing))
+            return
         ca = _read(self._ca_path)
         if ca is None:
             ca = certificates.create_demo_ca(now)
@@ -91,6 +101,17 @@ class Keystore:
             _write(self.keys_dir / "system", certificates.issue(ca, common_name=SYSTEM_NAME, now=now,
                                                                 organization=SYSTEM_ORGANIZATION,
                                                                 non_repudiation=False))
+
+    def production_gaps(self) -> list[str]:
+        """What a production start lacks for signing and verifying acts (empty when nothing)."""
+        gaps = []
+        if _read(self.keys_dir / "system") is None:
+            gaps.append(f"put the certificate NCA RK issued to the system and its key in "
+                        f"{self.keys_dir}/system-cert.pem and system-key.pem (LICENSING_KEYS_DIR)")
+        if not self.trust_root_files:
+            gaps.append("list the NCA RK root and intermediate certificates in LICENSING_TRUST_ROOTS")
+        gaps += [f"trust root file {path} does not exist" for path in self.trust_root_files if not Path(path).is_file()]
+        return gaps
 
     def system(self) -> Issued:
         issued = _read(self.keys_dir / "system")

@@ -93,5 +93,13 @@ def test_a_browser_session_signed_in_on_one_worker_holds_on_every_worker(served:
         signed_in = browser.post("/login", data={"csrf_token": csrf.group(1), "username": "officer",
                                                   "password": "officer"})
         assert signed_in.status_code in (302, 303), signed_in.text[:500]
-        statuses = {browser.get("/tasks", headers={"Connection": "close"}).status_code for _ in range(24)}
-    assert statuses == {200}, "every worker must accept the session (one shared secret, sessions in the database)"
+        pages = [browser.get("/tasks", headers={"Connection": "close"}) for _ in range(24)]
+        page_csrf: Any = re.search(r'name="csrf_token" value="([^"]+)"', pages[-1].text)
+        logged_out = browser.post("/logout", data={"csrf_token": page_csrf.group(1)})
+        after_logout = {browser.get("/tasks", headers={"Connection": "close"}).status_code for _ in range(8)}
+    assert {page.status_code for page in pages} == {200}, \
+        "every worker must accept the session (one shared secret, sessions in the database)"
+    assert all("script-src 'self'" in page.headers["Content-Security-Policy"] and
+               page.headers["X-Frame-Options"] == "DENY" for page in pages)
+    assert logged_out.status_code in (302, 303)
+    assert after_logout == {302}, "after logout no worker accepts the session"
