@@ -6,7 +6,6 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -74,12 +73,6 @@ class ProcessEngine:
         except DefinitionInvalid as exc:
             self._audit_definition(data, name, actor=actor, kind="process_deploy_refused", problems=exc.problems)
             raise
-
-    def deploy_directory(self, directory: Path, *, actor: str) -> list[DefinitionView]:
-        views: list[DefinitionView] = []
-        for path in sorted(directory.glob("*/*.bpmn")):
-            views += self.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor=actor)
-        return views
 
     def list_definitions(self) -> list[DefinitionView]:
         with reading(self.session_factory) as session:

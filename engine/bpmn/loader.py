@@ -139,7 +139,3 @@ def _int(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
 
-
-def element_lines(tree: Any) -> dict[str, int]:
-    """Map element id -> source line, for pointing validation errors at the XML."""
-    return {el.get("id"): el.sourceline for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}

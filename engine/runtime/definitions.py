@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn import loader
@@ -124,6 +124,3 @@ class DefinitionStore:
     def versions(self, session: Session) -> list[ProcessDefinition]:
         query = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
         return list(session.scalars(query))
-
-    def count(self, session: Session) -> int:
-        return session.scalar(select(func.count()).select_from(ProcessDefinition)) or 0

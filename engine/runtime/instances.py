@@ -19,7 +19,7 @@ from engine import legal_time
 from engine.bpmn import spiff_clock
 from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
 from engine.clock import Clock
-from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ProcessFailure
+from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from engine.operations import OperationRegistry
 from engine.runtime import lanes
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
@@ -280,6 +280,3 @@ def _message_definitions(task: Any) -> list[Any]:
     candidates = list(inner) if inner else [definition]
     return [d for d in candidates if type(d).__name__.endswith("MessageEventDefinition")]
 
-
-def failure_message(exc: ProcessFailure) -> str:
-    return str(exc)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -363,6 +362,3 @@ def _sync_continuations(step: Step, workflow: Any) -> None:
         session.delete(rows[element])
     session.flush()
 
-
-def stamp(moment: datetime) -> str:
-    return legal_time.iso(moment)
