@@ -17,7 +17,8 @@ from engine.audit import AuditSeal
 from engine.bpmn.serializer import StateSerializer
 from engine.clock import Clock
 from engine.errors import FieldProblem
-from engine.operations import OperationRegistry, default_registry
+from engine.licensing.operations import register_operations
+from engine.operations import OperationRegistry, core
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.instances import Runtime
 from engine.runtime.step import Ports
@@ -39,6 +40,14 @@ def make_db_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def default_registry() -> OperationRegistry:
+    """Every operation the shipped diagrams use: the engine's own and the licensing domain's."""
+    registry = OperationRegistry()
+    core.register(registry)
+    register_operations(registry)
+    return registry
 
 
 def validate_form(key: str, data: dict[str, Any]) -> list[FieldProblem]:

@@ -241,7 +241,7 @@ def deploy(files: tuple[str, ...], database_url: str | None) -> None:
 
 @processes.command("operations", help="List the registered service-task operations.")
 def operations() -> None:
-    from engine.operations import default_registry
+    from engine.bootstrap import default_registry
 
     for op in default_registry().describe():
         click.echo(f"{op['name']}({', '.join(op['params'])}) — {op['description']}")

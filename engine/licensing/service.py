@@ -8,13 +8,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 import forms
 from engine import audit, inspection, legal_time
-from engine.bootstrap import Wiring
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.gateway import Gateway, HttpGateway, HttpGatewayClient, SimulatedGateway, UnconfiguredGateway
@@ -32,6 +31,9 @@ from engine.store.licensing_tables import (
 )
 from engine.store.tables import ProcessInstance, StoredFile, Timer
 from engine.transactions import reading, transaction
+
+if TYPE_CHECKING:  # the wiring is built by engine.bootstrap, which imports this domain's operations
+    from engine.bootstrap import Wiring
 
 PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue"}
 

@@ -2,8 +2,8 @@
 
 An operation receives an :class:`OperationCall` (the step it runs in, the element, the instance data
 and its evaluated parameters) and returns a JSON-serializable dict, stored under the service task's
-``resultVariable``. Operations register themselves in a :class:`OperationRegistry`; the registry the
-engine uses is built by :func:`default_registry`.
+``resultVariable``. Operations register themselves in an :class:`OperationRegistry`; the registry the
+engine uses is built by :func:`engine.bootstrap.default_registry`, which wires the domain's operations in.
 """
 
 from __future__ import annotations
@@ -67,12 +67,3 @@ class OperationRegistry:
             for op in sorted(self.operations.values(), key=lambda o: o.name)
         ]
 
-
-def default_registry() -> OperationRegistry:
-    """Every operation the shipped diagrams use."""
-    from engine.operations import core, licensing
-
-    registry = OperationRegistry()
-    core.register(registry)
-    licensing.register(registry)
-    return registry

@@ -106,7 +106,7 @@ KILL_SCRIPT = textwrap.dedent("""
     from datetime import datetime, UTC
     from engine.bootstrap import build_engine, make_db_engine
     from engine.clock import SimulatedClock
-    from engine.operations import default_registry
+    from engine.bootstrap import default_registry
 
     registry = default_registry()
     def stuck(call):

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from engine.bootstrap import default_registry
 from engine.bpmn.serializer import StateSerializer
 from engine.errors import DefinitionInvalid
-from engine.operations import default_registry
 from engine.runtime.definitions import DefinitionStore
 from tests.conftest import bpmn_fixture
 

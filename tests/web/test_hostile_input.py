@@ -67,9 +67,9 @@ def test_expressions_that_reach_for_modules_or_files_are_refused_at_validation(a
 
 
 def test_a_script_task_that_imports_is_refused():
+    from engine.bootstrap import default_registry
     from engine.bpmn.serializer import StateSerializer
     from engine.errors import DefinitionInvalid
-    from engine.operations import default_registry
     from engine.runtime.definitions import DefinitionStore
 
     script = ('<bpmn:scriptTask id="evil" name="Evil"><bpmn:extensionElements><spiffworkflow:properties>'

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 import forms
+from engine.bootstrap import default_registry
 from engine.errors import DefinitionInvalid, NotFound
-from engine.operations import default_registry
 from web.security import diagram_download
 from web.services import services
 from web.ui.i18n import t
