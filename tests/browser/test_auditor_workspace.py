@@ -25,6 +25,7 @@ def test_the_auditor_sees_the_path_exports_and_a_tampered_event_is_named(tmp_pat
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         login(page, base, "auditor", landing="/audit")
         page.fill("input[name=applicant]", "аудит")
+        page.select_option("select[name=process]", "licence_issue")  # not the licence's validity watch
         page.click("button.primary")
         page.locator("td a").first.click()
         page.wait_for_selector("#diagram[data-ready='1']")
