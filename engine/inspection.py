@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import legal_time
 from engine.queries import instance_view
 from engine.store.licensing_tables import Application
-from engine.store.tables import AuditEvent, HumanTask, ProcessInstance
+from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
 
 SORTS = {"started_at": ProcessInstance.started_at, "ended_at": ProcessInstance.ended_at,
          "status": ProcessInstance.status, "process": ProcessInstance.process_key}
@@ -32,6 +32,7 @@ class InstanceFilter:
     licence_number: str | None = None
     officer: str | None = None
     breached: bool | None = None
+    breached_clause: str | None = None  # a term of this clause ran out before its action (R7, R8, R10.2, ...)
     overdue: bool | None = None
     started_after: datetime | None = None
     started_before: datetime | None = None
@@ -58,6 +59,9 @@ def query(f: InstanceFilter) -> Select[Any]:
                                    or_(HumanTask.completed_by == f.officer, HumanTask.claimed_by == f.officer)))
     if f.breached is not None:
         q = q.where(ProcessInstance.term_breached.is_(f.breached))
+    if f.breached_clause:
+        q = q.where(exists().where(Timer.instance_id == ProcessInstance.id, Timer.clause == f.breached_clause,
+                                   or_(Timer.fired_at.is_not(None), Timer.cancelled_at > Timer.due_at)))
     if f.overdue:
         q = q.where(exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.overdue.is_(True)))
     ranges: tuple[tuple[datetime | None, Any, str], ...] = ((f.started_after, ProcessInstance.started_at, "ge"),
@@ -79,10 +83,13 @@ def search(session: Session, f: InstanceFilter, *, offset: int, limit: int) -> t
     rows = list(session.scalars(q.offset(offset).limit(limit)))
     apps = {a.id: a for a in session.scalars(select(Application).where(
         Application.id.in_([r.business_key for r in rows if r.business_key])))} if rows else {}
+    terms = term_states(session, rows)
     items = []
     for row in rows:
         item = instance_view(session, row).as_dict()
         app = apps.get(row.business_key or "")
+        item["terms"] = terms.get(row.id, [])
+        item["terms_total"] = total_outcome([term["state"] for term in item["terms"]])
         item["application"] = {"number": app.number, "applicant": app.applicant_name, "bin_iin": app.bin_iin,
                                "licence_number": app.licence_number, "procedure": app.procedure,
                                "subtype": app.subtype} if app else None
@@ -146,16 +153,42 @@ def term_outcome(*, due_at: datetime, fired_at: datetime | None, cancelled_at: d
     return "pending" if instance_status == "running" else "not_completed"
 
 
-def reports(session: Session) -> dict[str, Any]:
-    """Terms kept vs breached per procedure and month; working days to decision; refusals by ground."""
+OUTCOME_ORDER = ("breached", "pending", "not_completed", "kept")
+
+
+def total_outcome(states: list[str]) -> str:
+    """The instance's terms as one word: the worst of its terms ("kept" when there were none)."""
+    return next((state for state in OUTCOME_ORDER if state in states), "kept")
+
+
+def term_states(session: Session, instances: list[ProcessInstance]) -> dict[str, list[dict[str, Any]]]:
+    """Each term of each instance, in the order they started: clause, name, due moment and its outcome."""
+    by_id = {i.id: i for i in instances}
+    out: dict[str, list[dict[str, Any]]] = {i.id: [] for i in instances}
+    if not instances:
+        return out
+    for tm in session.scalars(select(Timer).where(Timer.instance_id.in_(list(by_id)))
+                              .order_by(Timer.created_at, Timer.id)):
+        instance = by_id[tm.instance_id]
+        out[tm.instance_id].append({
+            "clause": tm.clause, "name": tm.name, "due_at": legal_time.iso(tm.due_at),
+            "state": term_outcome(due_at=tm.due_at, fired_at=tm.fired_at, cancelled_at=tm.cancelled_at,
+                                  instance_status=instance.status, instance_ended_at=instance.ended_at)})
+    return out
+
+
+def reports(session: Session, *, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+    """Terms kept vs breached per procedure and month (by due moment); working days to decision; refusals by
+    ground; outcomes. ``since``/``until`` (until exclusive) bound the due moment, the decision and the end."""
     from statistics import mean
 
-    from engine.store.tables import Timer
+    def within(column: Any) -> list[Any]:
+        return [c for c in (column >= since if since else None, column < until if until else None) if c is not None]
 
     terms: dict[tuple[str, str], dict[str, int]] = {}
     rows = session.execute(select(ProcessInstance.process_key, Timer.due_at, Timer.fired_at, Timer.cancelled_at,
                                   ProcessInstance.status, ProcessInstance.ended_at)
-                           .join(ProcessInstance, ProcessInstance.id == Timer.instance_id))
+                           .join(ProcessInstance, ProcessInstance.id == Timer.instance_id).where(*within(Timer.due_at)))
     for key, due, fired, cancelled, status, ended in rows:
         month = legal_time.to_local(due).strftime("%Y-%m")
         bucket = terms.setdefault((key, month), {"kept": 0, "breached": 0, "not_completed": 0, "pending": 0})
@@ -164,17 +197,27 @@ def reports(session: Session) -> dict[str, Any]:
     durations: dict[str, list[int]] = {}
     for procedure, registered, decided in session.execute(
             select(Application.procedure, Application.registered_at, Application.decided_at)
-            .where(Application.decided_at.is_not(None), Application.registered_at.is_not(None))):
+            .where(Application.decided_at.is_not(None), Application.registered_at.is_not(None),
+                   *within(Application.decided_at))):
         if registered is not None and decided is not None:
             durations.setdefault(procedure, []).append(legal_time.working_days_between(registered, decided))
+    # a refusal rests on the grounds of its last decision that named grounds (the hearing's, when there was
+    # one, not also the qualification check's that it upheld): each refusal counts once per ground
+    last_grounds: dict[str, list[str]] = {}
+    refused = select(ProcessInstance.id).where(ProcessInstance.outcome == "refused", *within(ProcessInstance.ended_at))
+    for instance_id, data in session.execute(
+            select(HumanTask.instance_id, HumanTask.data).where(HumanTask.instance_id.in_(refused),
+                                                                HumanTask.status == "completed")
+            .order_by(HumanTask.completed_at, HumanTask.id)):
+        named = (data or {}).get("grounds")
+        if named:
+            last_grounds[instance_id] = list(dict.fromkeys(named))
     grounds: dict[str, int] = {}
-    refused = select(ProcessInstance.id).where(ProcessInstance.outcome == "refused")
-    for (data,) in session.execute(select(HumanTask.data).where(HumanTask.instance_id.in_(refused),
-                                                               HumanTask.status == "completed")):
-        for ground in (data or {}).get("grounds") or []:
+    for named in last_grounds.values():
+        for ground in named:
             grounds[ground] = grounds.get(ground, 0) + 1
     outcomes = dict(session.execute(select(Application.outcome, func.count()).where(
-        Application.outcome.is_not(None)).group_by(Application.outcome)).all())
+        Application.outcome.is_not(None), *within(Application.decided_at)).group_by(Application.outcome)).all())
 
     def p90(values: list[int]) -> int:
         ordered = sorted(values)
@@ -185,5 +228,6 @@ def reports(session: Session) -> dict[str, Any]:
         "decision_days": [{"procedure": p, "count": len(v), "average": round(mean(v), 1), "p90": p90(v)}
                           for p, v in sorted(durations.items())],
         "refusal_grounds": [{"ground": g, "count": c} for g, c in sorted(grounds.items())],
+        "refusals": len(last_grounds),
         "outcomes": [{"outcome": o, "count": c} for o, c in sorted(outcomes.items())],
     }

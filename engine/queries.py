@@ -112,3 +112,60 @@ def instance_view(session: Session, row: ProcessInstance, *, detail: bool = Fals
         active=list(row.active_elements or []), last_error=row.last_error, timers=timers, events=events,
         tasks=tasks,
     )
+
+
+# -- the case's timeline: what happened to it, for everyone who works on it -------------------------------------
+
+TIMELINE_KINDS = ("application_submitted", "task_completed", "position_stated", "document_issued", "term_breached",
+                  "instance_completed")
+# what a decision says, in the order a reader wants it (form fields of forms/definitions)
+TIMELINE_FIELDS = ("reason", "reasoning", "missing_items", "grounds", "minutes", "act_description", "position",
+                   "comment")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    kind: str
+    element: str | None
+    clause: str | None
+    form: str | None = None
+    decision: str | None = None
+    notes: tuple[tuple[str, Any], ...] = ()  # (field, value) of the decision, or ("text", ...) of a position
+    documents: tuple[str, ...] = ()  # file ids (a position's attachments) or numbers of issued acts
+
+    @property
+    def is_return(self) -> bool:
+        return self.kind == "task_completed" and self.decision == "return"
+
+
+def case_timeline(events: Collection[EventView]) -> list[TimelineEntry]:
+    """The events of an instance that tell its story (decisions and their reasons, comments, returns, minutes,
+    the applicant's position, documents issued, breached terms), oldest first."""
+    out = []
+    for e in events:
+        if e.kind not in TIMELINE_KINDS:
+            continue
+        data = e.data or {}
+        if e.kind == "task_completed":
+            submitted = data.get("submitted") or {}
+            notes = tuple((name, submitted[name]) for name in TIMELINE_FIELDS if submitted.get(name))
+            out.append(TimelineEntry(e.at, e.actor, e.kind, e.element, e.clause, data.get("form"),
+                                     submitted.get("decision"), notes))
+        elif e.kind == "position_stated":
+            out.append(TimelineEntry(e.at, e.actor, e.kind, e.element, e.clause,
+                                     notes=(("text", data.get("text", "")),),
+                                     documents=tuple(str(d) for d in data.get("documents") or ())))
+        elif e.kind == "document_issued":
+            out.append(TimelineEntry(e.at, e.actor, e.kind, e.element, e.clause, decision=data.get("kind"),
+                                     documents=(str(data.get("number") or ""),)))
+        else:
+            out.append(TimelineEntry(e.at, e.actor, e.kind, e.element, e.clause))
+    return out
+
+
+def pending_return(timeline: list[TimelineEntry]) -> TimelineEntry | None:
+    """The signer's return that sent the case back, while nothing has been decided since."""
+    decisions = [entry for entry in timeline if entry.kind == "task_completed"]
+    return decisions[-1] if decisions and decisions[-1].is_return else None

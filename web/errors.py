@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +28,12 @@ def problem(status: int, message: str, field: str = "") -> tuple[Any, int]:
     return jsonify({"errors": [{"field": field, "message": message}]}), status
 
 
+def problem_or_page(status: int, message: str) -> Any:
+    """JSON for the API and for clients asking for JSON; the staff site's own error page for a browser."""
+    page = current_app.extensions.get("error_page")
+    return page(status) if page is not None and not _wants_json() else problem(status, message)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput) -> Any:
@@ -41,7 +47,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Any:
-        return problem(404, str(exc))
+        return problem_or_page(404, str(exc))
 
     @app.errorhandler(Unauthorized)
     def _unauthorized(exc: Unauthorized) -> Any:
@@ -55,11 +61,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Forbidden)
     def _forbidden(exc: Forbidden) -> Any:
-        return problem(403, str(exc))
+        return problem_or_page(403, str(exc))
 
     @app.errorhandler(Conflict)
     def _conflict(exc: Conflict) -> Any:
-        return problem(409, str(exc))
+        return problem_or_page(409, str(exc))
 
     @app.errorhandler(ProcessFailure)
     def _failure(exc: ProcessFailure) -> Any:
@@ -74,8 +80,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
-        if not _wants_json():
-            return exc
+        if not _wants_json():  # a browser: the site's own page where there is one, else werkzeug's answer
+            return problem_or_page(exc.code, "") if exc.code in (403, 404, 409, 500) else exc
         return problem(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(Exception)
@@ -95,7 +101,7 @@ def register(app: Flask) -> None:
             response.headers["Retry-After"] = "5"
             return response, 503
         log.exception("unexpected error on %s", request.path)
-        return problem(500, "internal error; it has been logged")
+        return problem_or_page(500, "internal error; it has been logged")
 
 
 def _wants_json() -> bool:

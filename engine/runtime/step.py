@@ -331,13 +331,19 @@ def _sync_human_tasks(step: Step, workflow: Any) -> None:
             applicant_key=labels["applicant_name"].casefold() if labels["applicant_name"] else None,
             bin_iin=labels["bin_iin"], subtype=labels["subtype"],
         )
+        row.claimed_by = _prepared_by(session, instance.id, element.id)
         session.add(row)
         step.audit("task_created", element=element.id, clause=element.clause,
-                   data={"task_id": task_id, "role": row.role, "form": row.form,
+                   data={"task_id": task_id, "role": row.role, "form": row.form, "claimed_by": row.claimed_by,
                          "due_at": legal_time.iso(row.due_at) if row.due_at else None}, actor="system")
-        step.notify_staff(f"role:{row.role}", "task_new",
-                          {"en": f"New task: {row.name}", "ru": f"Новая задача: {row.name}",
-                           "kk": f"Жаңа тапсырма: {row.name}"}, task_id=task_id)
+        if row.claimed_by:
+            step.notify_staff(row.claimed_by, "task_returned",
+                              {"en": f"Returned to you: {row.name}", "ru": f"Возвращено вам: {row.name}",
+                               "kk": f"Сізге қайтарылды: {row.name}"}, task_id=task_id)
+        else:
+            step.notify_staff(f"role:{row.role}", "task_new",
+                              {"en": f"New task: {row.name}", "ru": f"Новая задача: {row.name}",
+                               "kk": f"Жаңа тапсырма: {row.name}"}, task_id=task_id)
         step.outbox("task_created", element=element.id, clause=element.clause,
                     payload={"name": row.name, "role": row.role,
                              "due_at": legal_time.iso(row.due_at) if row.due_at else None})
@@ -348,6 +354,13 @@ def _sync_human_tasks(step: Step, workflow: Any) -> None:
             step.audit("task_cancelled", element=row.element, clause=row.clause, data={"task_id": task_id},
                        actor="system")
     session.flush()
+
+
+def _prepared_by(session: Any, instance_id: str, element: str) -> str | None:
+    """Who last completed this task of the instance: a task that comes back (a signer's return) is theirs."""
+    return session.scalars(select(HumanTask.completed_by).where(
+        HumanTask.instance_id == instance_id, HumanTask.element == element, HumanTask.status == "completed")
+        .order_by(HumanTask.completed_at.desc()).limit(1)).first()
 
 
 def _sync_continuations(step: Step, workflow: Any) -> None:

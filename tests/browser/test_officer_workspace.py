@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.live import chromium, live_app, login
 from tests.web.portal import Api, issue_body, pay_fee
@@ -53,11 +54,12 @@ def test_submission_to_a_signed_licence_and_another_to_a_refusal_after_a_hearing
         officer.wait_for_url(f"{base}/tasks")
 
         signer = browser.new_page()
-        login(signer, base, "signer")
+        login(signer, base, "signer", landing="/sign")
         for app_name in ("ТОО «Лицензия»", "ТОО «Отказ»"):
             signer.goto(f"{base}/sign")
             signer.locator("tr", has_text=app_name).get_by_role("link").first.click()
-            assert signer.locator("iframe[title=kk]").count() == 1 and signer.locator("iframe[title=ru]").count() == 1
+            expect(signer.locator("iframe[title=kk]")).to_have_count(1)  # waits for the task page to load
+            expect(signer.locator("iframe[title=ru]")).to_have_count(1)
             signer.check("input[name=decision][value=sign]")
             signer.click("button[value=complete]")
             signer.wait_for_url(f"{base}/tasks")

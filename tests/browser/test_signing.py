@@ -28,7 +28,7 @@ def test_a_licence_is_signed_through_ncalayer_with_the_demo_signers_own_certific
             api.do(application["id"], "qualification_check", {"decision": "compliant"})
 
             signer = browser.new_page()
-            login(signer, base, "signer")
+            login(signer, base, "signer", landing="/sign")
             signer.goto(f"{base}/sign")
             signer.locator("tr", has_text="ТОО «Подпись»").get_by_role("link").first.click()
             signer.get_by_role("button", name="Подписать ЭЦП").click()

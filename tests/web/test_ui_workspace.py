@@ -130,3 +130,25 @@ def test_drafts_are_saved_and_shown_again(app, api, submitted):
     tid = task_id(api, submitted["id"], "completeness_check")
     browser.post(f"/tasks/{tid}", {"decision": "incomplete", "reason": "half written", "action": "draft"})
     assert "half written" in browser.get(f"/tasks/{tid}").data.decode()
+
+
+def test_a_refusal_counts_once_under_its_ground_in_the_reports_and_a_missing_page_is_the_sites_own(app, api):
+    api.set_clock("2025-06-05T10:00:00+05:00")
+    refused = api.submit(issue_body(api, "II", name="ТОО «Отказ»")).get_json()  # no fee paid: ground A3.10.2
+    api.do(refused["id"], "completeness_check", {"decision": "complete"})
+    api.do(refused["id"], "qualification_check", {"decision": "grounds_found", "grounds": ["A3.10.2"]})
+    api.do(refused["id"], "hearing", {"decision": "refuse", "minutes": "Fee not paid.", "grounds": ["A3.10.2"]})
+    api.do(refused["id"], "sign_refusal", {"decision": "sign"}, user="signer")
+    assert api.application(refused["id"])["outcome"] == "refused"
+
+    browser = Browser(app)
+    browser.login("auditor")
+    page = browser.get("/audit/reports?since=2025-06-01&until=2025-06-30").data.decode()
+    assert re.search(r'<span class="clause">A3\.10\.2</span></td><td>1</td>', page)
+    assert "Отказов: 1." in page
+    outside = browser.get("/audit/reports?since=2025-07-01&until=2025-07-31").data.decode()
+    assert "Отказов: 0." in outside and "A3.10.2" not in outside
+
+    missing = browser.get("/no-such-page")
+    assert missing.status_code == 404 and "Страница не найдена" in missing.data.decode()
+    assert browser.client.get("/api/v1/no-such-thing", headers={"Accept": "application/json"}).get_json()["errors"]

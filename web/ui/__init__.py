@@ -26,7 +26,7 @@ class SessionUser(UserMixin):
 
 
 def init_ui(app: Any) -> None:
-    from web.ui import views
+    from web.ui import error_pages, views
     from web.ui.i18n import language
 
     csrf.init_app(app)
@@ -54,6 +54,7 @@ def init_ui(app: Any) -> None:
                 "session_lang": session.get("lang")}
 
     app.register_blueprint(views.bp)
+    app.extensions["error_page"] = error_pages.error_page  # web/errors.py draws browser errors with it
     from web.ui import admin, analyst, audit
 
     app.register_blueprint(audit.bp)

@@ -4,13 +4,15 @@ integrity checks. Read-only; every search, view and export is itself logged."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine import inspection
+from engine import inspection, legal_time
 from engine.errors import NotFound
 from engine.store.licensing_tables import CabinetNotice, Document
 from engine.store.tables import OutboxEvent
@@ -37,15 +39,36 @@ def _log(kind: str, data: dict[str, Any]) -> None:
         inspection.log_access(session, actor=current_user.user.username, kind=kind, now=engine.clock.now(), data=data)
 
 
+def _day(name: str, *, end: bool = False) -> datetime | None:
+    """A period's first (or last, ``end``) day from the form, as the moment it starts (ends) in local time."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=legal_time.TZ)
+
+
+def _search_filter() -> inspection.InstanceFilter:
+    """The API's filter, with what the workspace adds: a breached clause and a period of days."""
+    f = instance_filter()
+    return replace(f, breached_clause=request.args.get("breached_clause") or None,
+                   started_after=_day("since") or f.started_after,
+                   started_before=_day("until", end=True) or f.started_before)
+
+
+def _clauses() -> list[str]:
+    return list(dict.fromkeys(term.clause for term in legal_time.LEGAL_TERMS))
+
+
 @bp.get("")
 @login_required
 def search() -> Any:
     _require_auditor()
     page = page_number(request.args.get("page"))
     with reading(services().engine.session_factory) as session:
-        items, total = inspection.search(session, instance_filter(), offset=(page - 1) * PAGE, limit=PAGE)
+        items, total = inspection.search(session, _search_filter(), offset=(page - 1) * PAGE, limit=PAGE)
     _log("auditor_search", {"query": request.args.to_dict(), "results": total, "via": "workspace"})
-    return render_template("ui/audit_search.html", items=items, total=total, page=page,
+    return render_template("ui/audit_search.html", items=items, total=total, page=page, clauses=_clauses(),
                            pages=max(1, -(-total // PAGE)), args=request.args, title=t("instances"))
 
 
@@ -55,7 +78,7 @@ def export() -> Any:
     _require_auditor()
     fmt = request.args.get("format", "csv")
     with reading(services().engine.session_factory) as session:
-        items, _ = inspection.search(session, instance_filter(), offset=0, limit=10_000)
+        items, _ = inspection.search(session, _search_filter(), offset=0, limit=10_000)
     _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt, "via": "workspace"})
     return exports.instances(items, fmt)
 
@@ -131,6 +154,7 @@ def verify() -> Any:
 def reports() -> Any:
     _require_auditor()
     with reading(services().engine.session_factory) as session:
-        data = inspection.reports(session)
-    _log("auditor_report", {"via": "workspace"})
-    return render_template("ui/audit_reports.html", data=data, data_json=json.dumps(data), title=t("reports"))
+        data = inspection.reports(session, since=_day("since"), until=_day("until", end=True))
+    _log("auditor_report", {"via": "workspace", "query": request.args.to_dict()})
+    return render_template("ui/audit_reports.html", data=data, data_json=json.dumps(data), args=request.args,
+                           title=t("reports"))

@@ -11,16 +11,20 @@ import forms
 from engine import legal_time
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure, TooManyAttempts, Unauthorized
 from engine.licensing.documents import browser_signing, signing_in_browser
-from engine.queries import TaskFilter
+from engine.queries import TaskFilter, case_timeline, pending_return
 from web.security import CONTENT_SECURITY_POLICY, local_path
 from web.services import services
 from web.ui import SessionUser
-from web.ui.forms_render import display_value, fields, parse
-from web.ui.i18n import LANGUAGES, language, t
+from web.ui.forms_render import display_value, fields, parse, posted_values
+from web.ui.i18n import LANGUAGES, label, language, t
 from web.ui.paging import page_number
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
-STAFF = {"officer", "head", "signer"}
+STAFF = {"officer", "head", "signer", "quality_authority"}
+# Each role's own home, in this order of precedence for a user with several roles.
+HOMES = (("officer", "ui.tasks"), ("head", "ui.tasks"), ("signer", "ui.sign_queue"),
+         ("quality_authority", "ui.tasks"), ("auditor", "audit_ui.search"), ("analyst", "analyst_ui.catalogue"),
+         ("admin", "admin_ui.incidents"))
 PAGE = 25
 
 
@@ -33,18 +37,43 @@ def _local(value: Any) -> str:
     return display_value(value)
 
 
+@bp.app_template_filter("input_moment")
+def _input_moment(value: Any) -> str:
+    """A stored moment as the value of a datetime-local input (local time, to the minute)."""
+    return display_value(value).replace(" ", "T")
+
+
+@bp.app_template_global("field_label")
+def _field_label(form: str | None, name: str) -> str:
+    """A field of a form in the user's language (its name when the form does not know it)."""
+    return forms.labels(form, language()).get(name, name) if form and forms.exists(form) else name
+
+
+@bp.app_template_global("choice_label")
+def _choice_label(form: str | None, name: str, value: Any) -> str:
+    """A chosen value (a decision, a ground) in the user's language, from the form's x-enum-labels."""
+    if not form or not forms.exists(form) or not isinstance(value, str):
+        return str(value)
+    prop = forms.load(form).get("properties", {}).get(name, {})
+    words = prop.get("x-enum-labels") or (prop.get("items") or {}).get("x-enum-labels") or {}
+    return label(words.get(value), value)
+
+
 @bp.app_template_filter("dict_without_page")
 def _without_page(args: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in args.items() if k != "page"}
 
 
+def home_endpoint() -> str:
+    """Where the signed-in user starts: the home of their first role in HOMES (the sign-in page otherwise)."""
+    if not current_user.is_authenticated:
+        return "ui.login"
+    return next((endpoint for role, endpoint in HOMES if role in current_user.user.roles), "ui.login")
+
+
 @bp.get("/")
 def index() -> Any:
-    if current_user.is_authenticated and current_user.user.has("auditor") and not current_user.user.has(*STAFF):
-        return redirect(url_for("audit_ui.search"))
-    if current_user.is_authenticated and current_user.user.has("analyst") and not current_user.user.has(*STAFF):
-        return redirect(url_for("analyst_ui.catalogue"))
-    return redirect(url_for("ui.tasks"))
+    return redirect(url_for(home_endpoint()))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -141,11 +170,13 @@ def _task_context(task_id: str) -> dict[str, Any]:
     data = engine.instance_data(task.instance_id)
     app = services().licensing.application_body(task.application_id) if task.application_id else {}
     schema = forms.load(task.form_key) if forms.exists(task.form_key) else {"properties": {}}
+    timeline = case_timeline(instance.events)
     findings = [(key, data[key]) for key in ("registry_check", "ban_check", "fee_check", "completeness_auto")
                 if isinstance(data.get(key), dict)]
     return {"task": task, "instance": instance, "data": data, "application": app, "schema": schema,
-            "fields": fields(schema), "findings": findings, "draft": data.get("draft"),
+            "fields": fields(schema, services().clock.now()), "findings": findings, "draft": data.get("draft"),
             "form_title": schema.get("x-labels"), "title": task.name,
+            "timeline": timeline, "returned": pending_return(timeline) if task.status == "open" else None,
             "labels": forms.labels("application_issue" if app.get("procedure") != "reissue" else "application_reissue",
                                    language()) if app else {}}
 
@@ -225,20 +256,29 @@ def submit_task(task_id: str) -> Any:
             return redirect(url_for("ui.tasks"))
         engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
     except InvalidInput as exc:
-        errors = {p.field.split(".")[0] or "_": p.message for p in exc.problems}
+        errors = _field_errors(exc, {f.name for f in ctx["fields"]})
         flash(errors["assignee"] if "assignee" in errors else t("fix_errors"), "error")
-        values = {k: request.form.getlist(k) if len(request.form.getlist(k)) > 1 else v
-                  for k, v in request.form.items()}
-        for f in ctx["fields"]:
-            if f.widget == "checkboxes":
-                values[f.name] = request.form.getlist(f.name)
+        values = posted_values(ctx["schema"], request.form)
         return render_template("ui/task.html", values=values, errors=errors, **ctx), 422
     except (Forbidden, Conflict, NotFound) as exc:
-        flash(str(exc), "error")
-        return render_template("ui/task.html", values=dict(request.form), errors={}, **ctx), \
-            403 if isinstance(exc, Forbidden) else 409
+        status = 403 if isinstance(exc, Forbidden) else 409
+        flash(t(f"error_{status}"), "error")
+        ctx = _task_context(task_id)  # as it is now: a task completed meanwhile shows read-only
+        return render_template("ui/task.html", values=posted_values(ctx["schema"], request.form), errors={},
+                               **ctx), status
     flash(t("done"), "ok")
     return redirect(url_for("ui.tasks"))
+
+
+def _field_errors(exc: InvalidInput, names: set[str]) -> dict[str, str]:
+    """Each problem on the form field it names ("data.reason", "missing_items.1" -> reason, missing_items);
+    a problem on no field of the form goes to the form as a whole ("_")."""
+    errors: dict[str, str] = {}
+    for problem in exc.problems:
+        parts = [p for p in problem.field.split(".") if p != "data"]
+        name = parts[0] if parts and (parts[0] in names or parts[0] == "assignee") else "_"
+        errors[name] = f"{errors[name]}; {problem.message}" if name in errors else problem.message
+    return errors
 
 
 @bp.get("/tasks/<task_id>/preview/<lang>.pdf")
