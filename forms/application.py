@@ -23,7 +23,7 @@ from forms.identifiers import KINDS, PHONE_HINT, bin_iin_problem, normalize_phon
 from forms.registry import schema_of
 from forms.validation import validate
 
-FORM_OF_PROCEDURE = {"issue": "application_issue", "reissue": "application_reissue"}
+FORM_OF_PROCEDURE = {"issue": "application_issue", "reissue": "application_reissue", "annex": "application_annex"}
 METERING_REQUIRED_FROM = date(2024, 1, 1)  # A11.1.4 is in force from 2024-01-01 (order 169/НҚ, item 4)
 GROUNDS_NEEDING_DOCUMENTS = {"dc_relocation", "power_source_change", "reorganization"}  # A3.9.2
 
@@ -37,7 +37,7 @@ def validate_application(body: Any, *, submitted_on: date) -> list[FieldError]:
     if procedure not in FORM_OF_PROCEDURE:
         if "procedure" not in body:
             return [FieldError("procedure", "procedure is required: issue or reissue")]
-        return [FieldError("procedure", "must be one of: issue, reissue")]
+        return [FieldError("procedure", "must be one of: issue, reissue, annex")]
     errors = validate(FORM_OF_PROCEDURE[procedure], body)
     rules = list(_applicant_rules(body.get("applicant"), submitted_on))
     if procedure == "reissue":
@@ -136,7 +136,7 @@ def application_warnings(body: Any, *, submitted_on: date) -> list[MissingItem]:
     if not isinstance(body, dict) or body.get("procedure") not in FORM_OF_PROCEDURE:
         return []
     out = list(_confirmation_warnings(body.get("confirmations")))
-    if body["procedure"] == "issue":
+    if body["procedure"] in ("issue", "annex"):  # an annex brings A11's documents for its data centres
         out += _item_warnings(body, submitted_on)
     elif not body.get("documents") and set(body.get("grounds") or []) & GROUNDS_NEEDING_DOCUMENTS:
         out.append(MissingItem("documents", "copies of the documents about the change are missing (A3.9.2); "

@@ -25,7 +25,8 @@ def diff(old_xml: str, new_xml: str, key: str) -> dict[str, Any]:
         a, b = _summary(old_all[ident]), _summary(new_all[ident])
         fields = {f: {"from": a[f], "to": b[f]} for f in COMPARED if a[f] != b[f]}
         if fields:
-            changed.append({"id": ident, "name": new_all[ident].name, "changes": fields})
+            changed.append({"id": ident, "name": new_all[ident].name, "clause": new_all[ident].clause,
+                            "changes": fields})
     return {
         "added": [{"id": i, "name": new_all[i].name, "type": new_all[i].type}
                   for i in sorted(set(new_all) - set(old_all))],

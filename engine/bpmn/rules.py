@@ -209,3 +209,7 @@ def _check_timer(
     disagreement = legal_time.timer_disagreement(el.clause, source)  # the terms table binds counts to clauses
     if disagreement:
         problem(el, disagreement)
+    labels = (el.name, el.properties.get("name_kk", ""), el.properties.get("name_ru", ""))
+    label_wrong = legal_time.label_disagreement(el.clause, labels)  # so does the label a user reads
+    if label_wrong:
+        problem(el, label_wrong)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -128,12 +130,51 @@ LEGAL_TERMS: tuple[LegalTerm, ...] = (
 _TERM_FUNCTIONS = ("add_working_days", "subtract_working_days")
 
 
+_effective: tuple[LegalTerm, ...] = LEGAL_TERMS
+
+
+def effective_terms() -> tuple[LegalTerm, ...]:
+    """The terms in force: the shipped table until an approved change replaces it (``set_effective_terms``)."""
+    return _effective
+
+
+def set_effective_terms(terms: Iterable[LegalTerm]) -> None:
+    """Make ``terms`` the table in force. The store calls this with the database's effective table on start
+    and after a change is approved by a second person (four-eyes); nothing else changes the table."""
+    global _effective
+    _effective = tuple(terms)
+
+
 def term_days(clause: str) -> int:
     """The working days of the (first) term bound to ``clause``; KeyError for a clause with no term."""
-    for term in LEGAL_TERMS:
+    for term in _effective:
         if term.clause == clause:
             return term.days
     raise KeyError(clause)
+
+
+_LABEL_DAYS = re.compile(r"(\d+)\s*(?:working\s+days?\b|жұмыс\s+күн|рабоч(?:ий|их|его)\s+д[енья])", re.IGNORECASE)
+
+
+def _bound_clause(clauses: str) -> str | None:
+    cited = [c.strip() for c in clauses.split(",") if c.strip()]
+    bound = [c for c in cited if any(t.clause == c for t in _effective)]
+    return bound[0] if len(bound) == 1 else None
+
+
+def label_disagreement(clauses: str, labels: Iterable[str]) -> str | None:
+    """Why a timer's label (its name in English, Kazakh or Russian) states a count of working days the terms
+    table does not give the timer's clause, or None. "3 working days (R7)" is wrong while R7 has 2."""
+    clause = _bound_clause(clauses)
+    if clause is None:
+        return None
+    allowed = sorted({t.days for t in _effective if t.clause == clause})
+    for label in labels:
+        for match in _LABEL_DAYS.finditer(label or ""):
+            if int(match.group(1)) not in allowed:
+                return (f"the timer's label {label!r} says {match.group(1)} working days for {clause}, but the "
+                        f"terms table (engine/legal_time/terms.py) says {' or '.join(map(str, allowed))}")
+    return None
 
 
 def timer_disagreement(clauses: str, expression: str) -> str | None:
@@ -143,11 +184,11 @@ def timer_disagreement(clauses: str, expression: str) -> str | None:
     an operation's result is computed from the table already. A timer citing several clauses is checked when
     exactly one of them has terms.
     """
-    cited = [c.strip() for c in clauses.split(",") if c.strip()]
-    bound = [c for c in cited if any(t.clause == c for t in LEGAL_TERMS)]
-    if len(bound) != 1:
+    clause = _bound_clause(clauses)
+    if clause is None:
         return None
-    allowed = sorted({t.days for t in LEGAL_TERMS if t.clause == bound[0]})
+    bound = [clause]
+    allowed = sorted({t.days for t in _effective if t.clause == clause})
     try:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError:

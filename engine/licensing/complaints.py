@@ -9,13 +9,12 @@ from typing import Any
 
 from engine import audit, legal_time
 from engine.errors import Conflict, FieldProblem, InvalidInput
-from engine.licensing import numbers, ownership
+from engine.licensing import numbers, ownership, terms_table
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
 
-TRIAGE_DAYS = legal_time.term_days("R20")  # forward no later than 3 working days after receipt
-REVIEW_DAYS = {"provider": legal_time.term_days("R21"), "quality_authority": legal_time.term_days("R22")}
+REVIEW_CLAUSE = {"provider": "R21", "quality_authority": "R22"}  # the days come from the effective table
 OUTCOMES = {"satisfied": "satisfied", "partly_satisfied": "partly_satisfied", "rejected": "rejected"}
 
 
@@ -24,7 +23,7 @@ def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object")
     problems = []
-    if body.get("addressed_to") not in REVIEW_DAYS:
+    if body.get("addressed_to") not in REVIEW_CLAUSE:
         problems.append(FieldProblem("addressed_to", "must be provider or quality_authority"))
     text = body.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > 20000:
@@ -105,10 +104,11 @@ def register_complaint(call: OperationCall) -> dict[str, Any]:
 
     row = _row(call)
     addressed = row.body["addressed_to"]
+    terms_table.refresh(call.step.session)
     registered = legal_time.registration_moment(row.submitted_at)
     # R20 counts from the day the complaint is received, working days from the next day (not from R5's shift)
-    triage_due = legal_time.add_working_days(row.submitted_at, TRIAGE_DAYS)
-    review_due = legal_time.add_working_days(registered, REVIEW_DAYS[addressed])
+    triage_due = legal_time.add_working_days(row.submitted_at, legal_time.term_days("R20"))
+    review_due = legal_time.add_working_days(registered, legal_time.term_days(REVIEW_CLAUSE[addressed]))
     row.registered_at, row.expected_result_at, row.status = registered, review_due, "registered"
     _notify(call, row, "complaint_received", {
         "kk": f"Шағым тіркелді ({row.number}): {legal_time.iso(registered)}. Қарау мерзімі: "

@@ -105,7 +105,7 @@ def coverage_report(processes_dir: Path) -> dict[str, Any]:
                                "cites": e["clause"]})
         gap = "" if unique else (outside or "no diagram element cites it yet")
         terms = [{"days": t.days, "unit": t.unit, "counted_from": t.counted_from, "source": t.source}
-                 for t in legal_time.LEGAL_TERMS if t.clause == clause]
+                 for t in legal_time.effective_terms() if t.clause == clause]
         rows.append({"clause": clause, "title": title, "elements": unique, "gap": gap, "terms": terms,
                      "outside_diagrams": bool(outside) and not unique})
     return {"clauses": rows, "defects": DEFECTS,

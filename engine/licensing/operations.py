@@ -14,16 +14,13 @@ from sqlalchemy import select
 import forms
 from engine import legal_time
 from engine.errors import InvalidInput, ProcessFailure
-from engine.licensing import notices, numbers, validity
+from engine.licensing import notices, numbers, terms_table, validity
 from engine.licensing import register as licence_register
 from engine.licensing.hearing import minutes_with_positions
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, CabinetNotice, Licence
 from engine.store.tables import StoredFile
 
-ISSUE_TERM_DAYS = legal_time.term_days("A3.4")
-REISSUE_TERM_DAYS = legal_time.term_days("R15")  # A3.4 reads "2 (үш)"; R15 says two: the system uses 2
-HEARING_NOTICE_DAYS_BEFORE_END = 3  # R10.2, the first of its two terms in legal_time.LEGAL_TERMS
 HEARING_WITHIN_DAYS = 2  # R10.2, the second
 DEFAULT_HEARING_TIME = time(11, 0)
 # they ask the e-government gateway: each runs in a step of its own and a failed call is an incident
@@ -132,8 +129,9 @@ def base_context(app: Application, now: datetime) -> dict[str, Any]:
 def register_application(call: OperationCall) -> dict[str, Any]:
     app = _app(call)
     reopened = call.data.get("reopened_at")  # a refusal annulled on complaint: counted again from the re-opening
+    terms_table.refresh(call.step.session)
     registered = legal_time.registration_moment(reopened or app.submitted_at)
-    days = ISSUE_TERM_DAYS if app.procedure == "issue" else REISSUE_TERM_DAYS
+    days = legal_time.term_days("R15" if app.procedure == "reissue" else "A3.4")  # issue and annex: A3.4
     due = legal_time.add_working_days(registered, days)
     app.registered_at, app.expected_result_at, app.status = registered, due, "registered"
     note = notices.term_note(app.procedure)
@@ -173,8 +171,13 @@ def check_fee(call: OperationCall) -> dict[str, Any]:
 
     app = _app(call)
     subtype = app.subtype or "I"
-    return check(procedure=app.procedure, subtype=subtype, registered_at=_registered_at(app),
+    return check(procedure=_fee_procedure(app), subtype=subtype, registered_at=_registered_at(app),
                  payments=_gateway(call).payments(app.bin_iin), as_of=call.step.now)
+
+
+def _fee_procedure(app: Application) -> str:
+    """The fee an application owes: an annex is applied for on the issue's forms A1/A2 and owes the issue fee."""
+    return "issue" if app.procedure == "annex" else app.procedure
 
 
 def check_completeness(call: OperationCall) -> dict[str, Any]:
@@ -209,7 +212,7 @@ def recheck_at_decision(call: OperationCall) -> dict[str, Any]:
     gateway, now = _gateway(call), call.step.now
     bans = bans_check(court_bans=gateway.court_bans(app.bin_iin), bailiff_bans=gateway.bailiff_bans(app.bin_iin),
                       at=now)
-    fee = fee_check(procedure=app.procedure, subtype=app.subtype or "I", registered_at=_registered_at(app),
+    fee = fee_check(procedure=_fee_procedure(app), subtype=app.subtype or "I", registered_at=_registered_at(app),
                     payments=gateway.payments(app.bin_iin), as_of=now)
     found = suggested_grounds(bans, fee)
     known = set(suggested_grounds(call.data.get("ban_check"), call.data.get("fee_check")))
@@ -227,7 +230,7 @@ def schedule_hearing(call: OperationCall) -> dict[str, Any]:
     """
     app = _app(call)
     notice_at = call.step.now
-    term_end = app.expected_result_at or legal_time.add_working_days(_registered_at(app), ISSUE_TERM_DAYS)
+    term_end = app.expected_result_at or legal_time.add_working_days(_registered_at(app), legal_time.term_days("A3.4"))
     latest = legal_time.add_working_days(notice_at, HEARING_WITHIN_DAYS)
     requested_raw = (call.data.get("qualification_check") or {}).get("hearing_at")
     if requested_raw:
@@ -237,7 +240,7 @@ def schedule_hearing(call: OperationCall) -> dict[str, Any]:
         default_day = legal_time.to_local(latest).date()
         hearing_at = datetime.combine(default_day, DEFAULT_HEARING_TIME, tzinfo=legal_time.TZ)
         note = "default: 11:00 on the last lawful day"
-    last_notice = legal_time.subtract_working_days(term_end, HEARING_NOTICE_DAYS_BEFORE_END)
+    last_notice = legal_time.subtract_working_days(term_end, legal_time.term_days("R10.2"))
     lawful = notice_at <= last_notice
     if not lawful:
         call.step.audit("term_risk", element=call.element, clause="R10.2",
@@ -356,7 +359,9 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
     kind = str(call.params.get("kind") or "")
     context = decision_context(call, app, kind)
     now = call.step.now
-    if kind == "licence":
+    if kind == "licence" and app.procedure == "annex":
+        result = _issue_annex(call, app, context)
+    elif kind == "licence":
         result = _issue_licence(call, app, context)
     elif kind == "reissue":
         from engine.licensing.reissue import issue_reissued_licence
@@ -400,6 +405,22 @@ def _issue_licence(call: OperationCall, app: Application, context: dict[str, Any
     _notify(call, app, "licence_issued", notices.render("licence_issued", licence=number))
     validity.start(call, app, number)
     return {"outcome": "issued", "licence_number": number, "documents": docs}
+
+
+def _issue_annex(call: OperationCall, app: Application, context: dict[str, Any]) -> dict[str, Any]:
+    """An existing licensee's annex alone: a new data centre added to the licence (its status and term unchanged)."""
+    session, now = call.step.session, call.step.now
+    number = str(app.licence_number)
+    annex_number = licence_register.add_annex(session, number, data_centers=app.body.get("data_centers", []), at=now,
+                                              instance_id=call.step.instance.id)
+    app.outcome = "issued"
+    context = {**context, "licence_number": number, "annex_number": annex_number}
+    docs = _issue(call, app, "annex", context, number=annex_number, licence_number=number)
+    _notify(call, app, "annex_issued", {
+        "kk": f"Лицензияға № {number} қосымша № {annex_number} берілді.",
+        "ru": f"К лицензии № {number} выдано приложение № {annex_number}.",
+        "en": f"Annex No. {annex_number} to licence No. {number} has been issued."})
+    return {"outcome": "issued", "licence_number": number, "annex_number": annex_number, "documents": docs}
 
 
 def on_term_breach(step: Any, term: str) -> None:

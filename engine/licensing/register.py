@@ -78,6 +78,66 @@ def change(
     return state
 
 
+def annex_numbers(state: LicenceState) -> list[str]:
+    return [str(a.get("number")) for a in state.snapshot.get("annexes", [])]
+
+
+def change_annex(
+    session: Session,
+    number: str,
+    annex_number: str,
+    *,
+    status: str,
+    at: datetime,
+    reason: str,
+    until: datetime | None = None,
+    instance_id: str | None = None,
+) -> LicenceState:
+    """Record a new state of one annex from ``at`` on; the licence and its other annexes keep theirs."""
+    previous = current_state(session, number)
+    if previous is None:
+        raise NotFound(f"licence {number} does not exist")
+    if annex_number not in annex_numbers(previous):
+        raise NotFound(f"licence {number} has no annex {annex_number}")
+    annexes = [{**a, "status": status, "status_until": legal_time.iso(until) if until else None}
+               if a.get("number") == annex_number else a for a in previous.snapshot.get("annexes", [])]
+    state = LicenceState(licence_number=number, valid_from=at, status=previous.status,
+                         status_until=previous.status_until, snapshot={**previous.snapshot, "annexes": annexes},
+                         reason=f"annex {annex_number}: {reason}", instance_id=instance_id)
+    session.add(state)
+    session.flush()
+    return state
+
+
+def add_annex(session: Session, number: str, *, data_centers: list[dict[str, Any]], at: datetime,
+              instance_id: str | None = None) -> str:
+    """Add an annex (new data centres) to a licence from ``at`` on; returns the annex's number. The licence keeps
+    its status, its term and its other annexes."""
+    previous = current_state(session, number)
+    if previous is None:
+        raise NotFound(f"licence {number} does not exist")
+    annexes = list(previous.snapshot.get("annexes", []))
+    annex_number = f"{number}/{len(annexes) + 1}"
+    annexes.append({"number": annex_number, "issued_at": legal_time.iso(at), "data_centers": data_centers})
+    snapshot = {**previous.snapshot, "annexes": annexes,
+                "data_centers": [*previous.snapshot.get("data_centers", []), *data_centers]}
+    session.add(LicenceState(licence_number=number, valid_from=at, status=previous.status,
+                             status_until=previous.status_until, snapshot=snapshot,
+                             reason=f"annex {annex_number} issued", instance_id=instance_id))
+    session.flush()
+    return annex_number
+
+
+def _annex_at(annex: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """An annex as the register shows it at ``at``: active, suspended (until a moment or a decision) or revoked."""
+    status = annex.get("status") or "active"
+    until = annex.get("status_until")
+    if status == "suspended" and until and at >= datetime.fromisoformat(until):
+        status, until = "active", None
+    view = {k: v for k, v in annex.items() if k != "status_until"}
+    return {**view, "status": status, "suspended_until": until if status == "suspended" else None}
+
+
 def status_at(state: LicenceState, at: datetime) -> str:
     if state.status == "suspended" and state.status_until is not None and at >= state.status_until:
         return "active"
@@ -122,7 +182,7 @@ def as_of(session: Session, number: str, at: datetime) -> dict[str, Any]:
         "original_issued_at": legal_time.iso(first_issued),
         "valid_until": valid_until.isoformat(),
         "data_centers": snap.get("data_centers", []),
-        "annexes": snap.get("annexes", []),
+        "annexes": [_annex_at(a, at) for a in snap.get("annexes", [])],
         "pool": snap.get("pool"),
         "replaces": licence.replaces,
         "replaced_by": licence.replaced_by if status == "replaced" else None,

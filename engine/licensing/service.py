@@ -17,7 +17,7 @@ from engine import audit, inspection, legal_time
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.gateway import Gateway, HttpGateway, HttpGatewayClient, SimulatedGateway, UnconfiguredGateway
-from engine.licensing import numbers, ownership, register
+from engine.licensing import numbers, ownership, register, terms_table
 from engine.licensing.documents import DocumentIssuer
 from engine.licensing.gateway_store import DbSeedStore, seed
 from engine.runtime.step import Ports
@@ -35,7 +35,8 @@ from engine.transactions import reading, transaction
 if TYPE_CHECKING:  # the wiring is built by engine.bootstrap, which imports this domain's operations
     from engine.bootstrap import Wiring
 
-PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue"}
+# an annex alone runs the issue diagram's checks and ends with an annex added to the licence
+PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue", "annex": "licence_issue"}
 
 
 def build_licensing(*, clock: Clock, keys_dir: Path, gateway: HttpGatewayClient | None = None,
@@ -78,6 +79,7 @@ class LicensingService:
 
     def bind(self, wiring: Wiring) -> None:
         self.wiring = wiring
+        terms_table.load(wiring.engine.session_factory)  # the legal terms in force come from the database
 
     @property
     def _sf(self):  # type: ignore[no-untyped-def]
@@ -124,6 +126,7 @@ class LicensingService:
                 raise Conflict("this Idempotency-Key was used with a different body")
             return self.get_application(existing[0]), False
         now = self.clock.now()
+        body = self._with_licence_subtype(body)
         problems = _problems(forms.validate_application(body, submitted_on=legal_time.to_local(now).date()))
         if problems:
             raise InvalidInput(problems)
@@ -136,6 +139,8 @@ class LicensingService:
             licence = None
             if procedure == "reissue":
                 licence = self._reissue_target(session, body, portal_user)
+            elif procedure == "annex":
+                licence = self._annex_target(session, body, portal_user, now)
             app = Application(
                 id=str(uuid.uuid4()), number=numbers.application_number(session, now), procedure=procedure,
                 subtype=body.get("subtype") or (licence.subtype if licence else None),
@@ -175,6 +180,28 @@ class LicensingService:
             if row is None or row.owner != portal_user:
                 problems.append(FieldProblem(path, f"unknown file id '{file_id}': upload it with POST /api/v1/files"))
         return problems
+
+    def _with_licence_subtype(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An annex application carries the licence's subtype (the register's, unless the applicant named one)."""
+        if body.get("procedure") != "annex" or "subtype" in body or not isinstance(body.get("licence_number"), str):
+            return body
+        with reading(self._sf) as session:
+            licence = session.get(Licence, body["licence_number"])
+        return {**body, "subtype": licence.subtype} if licence is not None else body
+
+    def _annex_target(self, session: Any, body: dict[str, Any], portal_user: str, now: datetime) -> Licence:
+        number = body.get("licence_number")
+        licence = session.get(Licence, number)
+        if licence is None or not ownership.owns_licence(session, licence, portal_user):
+            raise InvalidInput(f"unknown licence '{number}'", field="licence_number")
+        if licence.holder_bin_iin != body["applicant"]["bin_iin"]:
+            raise InvalidInput("the applicant is not the holder of this licence", field="applicant.bin_iin")
+        if body.get("subtype") != licence.subtype:
+            raise InvalidInput(f"licence {number} is subtype {licence.subtype}", field="subtype")
+        status = register.as_of(session, licence.number, now)["status"]
+        if status != "active":
+            raise Conflict(f"licence {number} is {status}: an annex is added only to an active licence")
+        return licence
 
     def _reissue_target(self, session: Any, body: dict[str, Any], portal_user: str) -> Licence:
         number = body.get("licence_number")
@@ -217,7 +244,7 @@ class LicensingService:
                 "status": _status(app, instance), "submitted_at": legal_time.iso(app.submitted_at),
                 "registered_at": _iso(app.registered_at), "expected_result_at": _iso(app.expected_result_at),
                 "deadlines": deadlines, "outcome": app.outcome, "licence_number": app.licence_number
-                if app.outcome in ("issued", "reissued") or app.procedure == "reissue" else None,
+                if app.outcome in ("issued", "reissued") or app.procedure in ("reissue", "annex") else None,
                 "decided_at": _iso(app.decided_at), "refusal_grounds": app.refusal_grounds,
                 "positions": app.positions or [],
                 "notices": [{"at": legal_time.iso(n.at), "kind": n.kind, "text_kk": n.text_kk,
@@ -345,6 +372,20 @@ class LicensingService:
         from engine.licensing import suspensions
 
         return suspensions.report_remedy(self, instance_id, body, user=user)
+
+    # -- the legal terms in force and their four-eyes changes (engine/licensing/terms_table.py) ------------------
+
+    def legal_terms(self) -> list[dict[str, Any]]:
+        return terms_table.listing(self._sf)
+
+    def term_proposals(self) -> list[dict[str, Any]]:
+        return terms_table.proposals(self._sf)
+
+    def propose_term_change(self, body: dict[str, Any], *, user: Any) -> dict[str, Any]:
+        return terms_table.propose(self._sf, body, actor=user.username, now=self.clock.now())
+
+    def approve_term_change(self, proposal_id: str, *, user: Any) -> dict[str, Any]:
+        return terms_table.approve(self._sf, proposal_id, actor=user.username, now=self.clock.now())
 
     def seed_gateway(self, registry: str, bin_iin: str, body: Any) -> dict[str, Any]:
         with transaction(self._sf) as session:

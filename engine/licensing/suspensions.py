@@ -68,6 +68,10 @@ def start_suspension(service: Any, number: str, body: Any, *, user: Any) -> dict
         status = licence_register.status_at(state, now) if state else "unknown"
         if status in ("revoked", "replaced"):
             raise Conflict(f"licence {number} is {status}: it cannot be suspended")
+        if body.get("scope") == "annex" and state is not None \
+                and str(body.get("annex_number")) not in licence_register.annex_numbers(state):
+            known = ", ".join(licence_register.annex_numbers(state)) or "none"
+            raise InvalidInput(f"name one of the licence's annexes ({known})", field="annex_number")
         instance = service.wiring.engine.runtime.start(
             session, "licence_suspension",
             {"licence_number": number, "request": body, "subtype": licence.subtype,
@@ -120,6 +124,33 @@ def _number(call: OperationCall) -> str:
     return str(call.data["licence_number"])
 
 
+def _annex(call: OperationCall) -> str | None:
+    """The annex the procedure is about, or None when it is about the whole licence."""
+    request, decision = call.data.get("request") or {}, call.data.get("suspension_decision") or {}
+    source = decision if decision.get("scope") else request  # the officer's decision names it, else the request
+    return str(source["annex_number"]) if source.get("scope") == "annex" and source.get("annex_number") else None
+
+
+def _subject(call: OperationCall) -> str:
+    annex = _annex(call)
+    return f"Қосымша / Приложение № {annex}" if annex else f"Лицензия № {_number(call)}"
+
+
+def _record(call: OperationCall, status: str, *, reason: str, until: datetime | None = None) -> None:
+    """Write the new status of the licence, or of only its annex when the suspension is scoped to one."""
+    annex = _annex(call)
+    if annex:
+        state = licence_register.current_state(call.step.session, _number(call))
+        if state is None or annex not in licence_register.annex_numbers(state):
+            known = ", ".join(licence_register.annex_numbers(state)) if state else "none"
+            raise InvalidInput(f"name one of the licence's annexes ({known})", field="annex_number")
+        licence_register.change_annex(call.step.session, _number(call), annex, status=status, at=call.step.now,
+                                      until=until, reason=reason, instance_id=call.step.instance.id)
+    else:
+        licence_register.change(call.step.session, _number(call), status=status, at=call.step.now, until=until,
+                                reason=reason, instance_id=call.step.instance.id)
+
+
 def _end_of(day: Any) -> datetime:
     return legal_time.end_of_working_day(date.fromisoformat(str(day)[:10]))
 
@@ -151,13 +182,12 @@ def suspend_licence(call: OperationCall) -> dict[str, Any]:
     if remedy >= until:  # no earlier remedy deadline: the period's end comes first and restores
         remedy = until + timedelta(seconds=1)
     ground = decision.get("ground") or request.get("ground") or ""
-    licence_register.change(call.step.session, _number(call), status="suspended", at=now, until=until,
-                            reason=f"suspended: {ground}", instance_id=call.step.instance.id)
-    text = (f"Лицензия № {_number(call)}: тоқтата тұрылды / приостановлена до {legal_time.iso(until)} "
+    _record(call, "suspended", until=until, reason=f"suspended: {ground}")
+    text = (f"{_subject(call)}: тоқтата тұрылды / приостановлена до {legal_time.iso(until)} "
             f"({ground}); бұзушылықты жою мерзімі / срок устранения: {legal_time.iso(remedy)}")
     docs = _document(call, "suspension_decision", text)
     call.step.outbox("licence_suspended", element=call.element, clause="R18-1",
-                     payload={"licence": _number(call), "until": legal_time.iso(until)})
+                     payload={"licence": _number(call), "annex": _annex(call), "until": legal_time.iso(until)})
     return {"start": legal_time.iso(now), "months": months, "until": legal_time.iso(until),
             "latest_end": legal_time.iso(period_end(now, MONTHS[-1])), "remedy_deadline": legal_time.iso(remedy),
             "ground": ground, "decided_by": decision.get("decided_by") or request.get("decided_by", "licensor"),
@@ -174,16 +204,13 @@ def extend_suspension(call: OperationCall) -> dict[str, Any]:
     if until > latest:
         raise InvalidInput(f"a suspension lasts at most six months (LDA.9): the deadline may not pass "
                            f"{legal_time.iso(latest)}", field="remedy_due")
-    licence_register.change(call.step.session, _number(call), status="suspended", at=now, until=until,
-                            reason="suspension extended", instance_id=call.step.instance.id)
+    _record(call, "suspended", until=until, reason="suspension extended")
     return {**current, "until": legal_time.iso(until), "remedy_deadline": legal_time.iso(remedy)}
 
 
 def hold_suspension(call: OperationCall) -> dict[str, Any]:
     current = call.data.get("suspension") or {}
-    licence_register.change(call.step.session, _number(call), status="suspended", at=call.step.now, until=None,
-                            reason="the period ended with no confirmed remedy: suspended until the officer decides",
-                            instance_id=call.step.instance.id)
+    _record(call, "suspended", reason="the period ended with no confirmed remedy: suspended until the officer decides")
     return {**current, "until": None, "period_ended_at": legal_time.iso(call.step.now)}
 
 
@@ -193,12 +220,12 @@ def restore_licence(call: OperationCall) -> dict[str, Any]:
         raise InvalidInput("the licence is restored only after the holder reports the violation remedied and the "
                            "officer confirms it (LPN.45): no remedy was reported", field="decision")
     reason = str(call.params.get("reason") or "restored")
-    licence_register.change(call.step.session, _number(call), status="active", at=call.step.now,
-                            reason=reason, instance_id=call.step.instance.id)
+    _record(call, "active", reason=reason)
     docs = _document(call, "restoration_decision",
-                     f"Лицензия № {_number(call)}: қолданылуы қайта басталды / действие возобновлено ({reason})")
+                     f"{_subject(call)}: қолданылуы қайта басталды / действие возобновлено ({reason})")
     call.step.instance.outcome = "restored"
-    call.step.outbox("licence_restored", element=call.element, clause="R18-1", payload={"licence": _number(call)})
+    call.step.outbox("licence_restored", element=call.element, clause="R18-1",
+                     payload={"licence": _number(call), "annex": _annex(call)})
     return {"restored_at": legal_time.iso(call.step.now), "reason": reason, "documents": docs}
 
 
@@ -207,10 +234,10 @@ def revoke_licence(call: OperationCall) -> dict[str, Any]:
     decision = call.data.get("suspension_decision") or {}
     reasoning = review.get("reasoning") or " — ".join(str(decision[k]) for k in ("ground", "comment")
                                                      if decision.get(k))
-    licence_register.change(call.step.session, _number(call), status="revoked", at=call.step.now,
-                            reason=f"deprived: {reasoning}", instance_id=call.step.instance.id)
+    _record(call, "revoked", reason=f"deprived: {reasoning}")
     docs = _document(call, "revocation_decision",
-                     f"Лицензия № {_number(call)}: лицензиядан айырылды / лишение лицензии ({reasoning})")
+                     f"{_subject(call)}: лицензиядан айырылды / лишение лицензии ({reasoning})")
     call.step.instance.outcome = "revoked"
-    call.step.outbox("licence_revoked", element=call.element, clause="R18-1", payload={"licence": _number(call)})
+    call.step.outbox("licence_revoked", element=call.element, clause="R18-1",
+                     payload={"licence": _number(call), "annex": _annex(call)})
     return {"revoked_at": legal_time.iso(call.step.now), "documents": docs}

@@ -197,3 +197,38 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LegalTermRow(Base):
+    """A legal term in force (engine/legal_time/terms.py LEGAL_TERMS seeds it at first start). Changed only by
+    an approved proposal (four-eyes); ``version`` counts the changes of the row."""
+
+    __tablename__ = "legal_term"
+    __table_args__ = (UniqueConstraint("clause", "start_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    clause: Mapped[str] = mapped_column(String(40))
+    start_event: Mapped[str] = mapped_column(String(200))
+    days: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class LegalTermProposal(Base):
+    """A proposed change of one legal term: effective only once a second person approved it."""
+
+    __tablename__ = "legal_term_proposal"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("legal_term.id"), index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

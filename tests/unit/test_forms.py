@@ -26,7 +26,7 @@ DECISION_FORMS = {
     "suspension_decision": ["suspend", "revoke", "dismiss"],
     "remedy_review": ["restore", "revoke", "extend"],
 }
-APPLICATION_FORMS = ["application_issue", "application_reissue"]
+APPLICATION_FORMS = ["application_annex", "application_issue", "application_reissue"]
 GROUNDS = [f"A3.10.{i}" for i in range(1, 9)]
 # the clause syntax engine.bpmn.rules accepts
 CLAUSE = re.compile(r"^(R\d+(-\d+)?(\.\d+)*|A\d+(\.\d+)*|(LPN|LDA|APPC)\.\d+(\.\d+)*)$")

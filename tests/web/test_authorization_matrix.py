@@ -128,6 +128,17 @@ MATRIX: list[tuple[str, str, str, Any, tuple[int, ...]]] = [
      (401, 403, 403, 403, 403, 403, 422, 403, 403, 403)),
     ("POST", "/api/v1/processes/validate", "/api/v1/processes/validate", {},
      (401, 403, 403, 403, 403, 403, 200, 403, 403, 403)),
+    # the legal terms in force: every signed-in user reads them; an analyst proposes a change, a second
+    # analyst or an administrator approves it (no proposal exists here: 404)
+    ("GET", "/api/v1/terms", "/api/v1/terms", NO_BODY,
+     (401, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/terms/proposals", "/api/v1/terms/proposals", NO_BODY,
+     (401, 403, 403, 403, 403, 403, 200, 200, 200, 403)),
+    ("POST", "/api/v1/terms/proposals", "/api/v1/terms/proposals", {},
+     (401, 403, 403, 403, 403, 403, 422, 403, 403, 403)),
+    ("POST", "/api/v1/terms/proposals/<proposal_id>/approve", "/api/v1/terms/proposals/no-such-proposal/approve",
+     NO_BODY,
+     (401, 403, 403, 403, 403, 403, 404, 403, 404, 403)),
     ("GET", "/api/v1/processes/<key>/<int:version>/xml", "/api/v1/processes/licence_issue/1/xml", NO_BODY,
      (401, 403, 403, 403, 403, 403, 200, 200, 200, 403)),
     # signing out revokes the caller's own token: any signed-in role; the last row, as it ends every token

@@ -211,8 +211,20 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
 
 
 def register_blueprints(app: Any) -> None:
-    from web.api import admin, applications, audit, auth, complaints, incidents, processes, register, tasks, verify
+    from web.api import (
+        admin,
+        applications,
+        audit,
+        auth,
+        complaints,
+        incidents,
+        processes,
+        register,
+        tasks,
+        terms,
+        verify,
+    )
 
-    for module in (auth, admin, applications, tasks, register, audit, processes, complaints, verify, incidents):
+    for module in (auth, admin, applications, tasks, register, audit, processes, complaints, verify, incidents, terms):
         app.register_blueprint(module.bp)
     app.register_blueprint(verify.page)

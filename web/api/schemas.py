@@ -132,3 +132,11 @@ GATEWAY_SEEDS: dict[str, Schema] = {
     "court_bans": _BANS,
     "bailiff_bans": _BANS,
 }
+
+TERM_PROPOSAL = obj({  # a proposed change of one legal term (four-eyes; engine/licensing/terms_table.py)
+    "clause": text(40),
+    "start_event": text(200, required=False),
+    "days": {"type": "integer", "minimum": 1, "maximum": 250},
+    "source": text(NAME),
+    "reason": text(TEXT),
+}, required=("clause", "days", "source", "reason"))
