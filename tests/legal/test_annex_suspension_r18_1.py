@@ -7,33 +7,10 @@ By hand: the licence is issued in early March 2026 with annex "<number>/1"; the 
 
 from __future__ import annotations
 
-from tests.web.portal import issued_licence
-
-DECIDED = "2026-03-10T10:00:00+05:00"
-
-
-def _licence(api):
-    api.set_clock("2026-03-02T10:00:00+05:00")
-    _, number = issued_licence(api, "II", paid_at="2026-03-02T09:30:00+05:00")
-    api.set_clock(DECIDED)
-    return number
-
-
-def _start(api, number, **body):
-    r = api.post(f"/api/v1/licences/{number}/suspensions", body, user="officer")
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()
-
-
-def _task(api, instance_id, element):
-    [task] = [t for t in api.get("/api/v1/tasks", user="officer").get_json()
-              if t["instance_id"] == instance_id and t["element"] == element]
-    return task
-
-
-def _register(api, number, at=None):
-    query = f"?at={at.replace('+', '%2B')}" if at else ""
-    return api.get(f"/api/v1/licences/{number}{query}").get_json()
+from tests.legal.suspension_steps import licence_at_decision as _licence
+from tests.legal.suspension_steps import officer_task as _task
+from tests.legal.suspension_steps import register_view as _register
+from tests.legal.suspension_steps import start_suspension as _start
 
 
 def _annexes(view):
