@@ -11,55 +11,14 @@ from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from web.services import services
-from web.ui.i18n import label
+from web.ui.i18n import t
 
 bp = Blueprint("admin_ui", __name__, url_prefix="/admin", template_folder="../templates")
 
-TEXTS: dict[str, dict[str, str]] = {
-    "incidents": {"kk": "Инциденттер", "ru": "Инциденты", "en": "Incidents"},
-    "open_incidents": {"kk": "Ашық инциденттер", "ru": "Открытые инциденты", "en": "Open incidents"},
-    "resolved_incidents": {"kk": "Шешілген инциденттер", "ru": "Закрытые инциденты", "en": "Resolved incidents"},
-    "step": {"kk": "Қадам", "ru": "Шаг", "en": "Step"},
-    "error": {"kk": "Қате", "ru": "Ошибка", "en": "Error"},
-    "attempts": {"kk": "Әрекеттер", "ru": "Попыток", "en": "Attempts"},
-    "since": {"kk": "Басталды", "ru": "С", "en": "Since"},
-    "last_attempt": {"kk": "Соңғы әрекет", "ru": "Последняя попытка", "en": "Last attempt"},
-    "next_retry": {"kk": "Келесі автоматты әрекет", "ru": "Следующий автоповтор", "en": "Next automatic retry"},
-    "waits_for_person": {"kk": "адамды күтеді", "ru": "ждёт решения человека", "en": "waits for a person"},
-    "retry": {"kk": "Қайталау", "ru": "Повторить", "en": "Retry"},
-    "resolve": {"kk": "Жабу", "ru": "Закрыть", "en": "Resolve"},
-    "reason": {"kk": "Себебі", "ru": "Причина", "en": "Reason"},
-    "resolved_by": {"kk": "Жапқан", "ru": "Закрыл", "en": "Resolved by"},
-    "none": {"kk": "Жоқ", "ru": "Нет", "en": "None"},
-    "retried_ok": {"kk": "Қадам орындалды, инцидент жабылды", "ru": "Шаг выполнен, инцидент закрыт",
-                   "en": "The step ran; the incident is resolved"},
-    "retried_failed": {"kk": "Қадам қайтадан сәтсіз аяқталды", "ru": "Шаг снова завершился ошибкой",
-                       "en": "The step failed again"},
-    "resolved_ok": {"kk": "Инцидент себебімен жабылды", "ru": "Инцидент закрыт с указанием причины",
-                    "en": "The incident is resolved with its reason"},
-    "held": {"kk": "Инцидентке байланысты тоқтап тұрған өтініштер",
-             "ru": "Заявления, остановленные инцидентом",
-             "en": "Applications held by an incident"},
-    "held_note": {"kk": "Сыртқы жүйеге сұрау сәтсіз аяқталды; әкімші қайталағанша өтініш күтеді. "
-                        "Заңды мерзімдер тоқтамайды.",
-                  "ru": "Запрос во внешнюю систему не удался; заявление ждёт, пока администратор его повторит. "
-                        "Законные сроки продолжают течь.",
-                  "en": "A call to an outside system failed; the application waits until it is retried. "
-                        "Legal terms keep running."},
-    "terms_running": {"kk": "Жүріп жатқан мерзімдер", "ru": "Текущие сроки", "en": "Terms running"},
-    "deliveries": {"kk": "Жеткізу (outbox)", "ru": "Доставка (outbox)", "en": "Deliveries (outbox)"},
-    "dead_letters": {"kk": "Жеткізілмегендер", "ru": "Недоставленные", "en": "Dead letters"},
-    "channel": {"kk": "Арна", "ru": "Канал", "en": "Channel"},
-    "event": {"kk": "Оқиға", "ru": "Событие", "en": "Event"},
-    "redeliver": {"kk": "Қайта жіберу", "ru": "Отправить снова", "en": "Deliver again"},
-    "requeued": {"kk": "Қайта жіберу кезегіне қойылды", "ru": "Поставлено в очередь на повторную отправку",
-                 "en": "Queued for delivery again"},
-    "delivery": {"kk": "Жеткізу", "ru": "Доставка", "en": "Delivery"},
-}
 
 
 def text(key: str) -> str:
-    return label(TEXTS.get(key), key)
+    return t(key)
 
 
 def _require_admin() -> None:
