@@ -22,6 +22,7 @@ from engine.operations import OperationRegistry, core
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.instances import Runtime
 from engine.runtime.step import Ports
+from engine.store import licensing_tables  # noqa: F401 - its tables join the metadata
 from engine.store.tables import metadata
 
 
@@ -76,8 +77,6 @@ def build_engine(
     audit_seal: AuditSeal | None = None,
 ) -> Wiring:
     if create_schema:
-        import engine.store.licensing_tables  # noqa: F401 - registers the tables on the metadata
-
         metadata.create_all(db)
     session_factory = sessionmaker(bind=db, expire_on_commit=False)
     audit.bind(session_factory, audit_seal or AuditSeal())  # the web app passes its key and checkpoint file

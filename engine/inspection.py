@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import legal_time
-from engine.queries import instance_view
+from engine import audit, legal_time
+from engine.queries import capped_count, instance_view
 from engine.store.licensing_tables import Application
 from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
 
@@ -76,8 +76,6 @@ def query(f: InstanceFilter) -> Select[Any]:
 
 
 def search(session: Session, f: InstanceFilter, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    from engine.queries import capped_count
-
     q = query(f)
     total = capped_count(session, q)
     rows = list(session.scalars(q.offset(offset).limit(limit)))
@@ -125,8 +123,6 @@ def events_csv(events: list[dict[str, Any]]) -> str:
 
 def log_access(session: Session, *, actor: str, kind: str, now: datetime, data: dict[str, Any]) -> None:
     """Every auditor action (search, view, export) is itself an audit event."""
-    from engine import audit
-
     audit.append(session, at=now, actor=actor, kind=kind, data=data)
 
 

@@ -16,6 +16,7 @@ from forms.application import (
 )
 from forms.errors import FieldError, UnknownForm
 from forms.files import ALLOWED_MEDIA_TYPES, MAX_UPLOAD_BYTES, sniff_media_type
+from forms.formats import format_checker
 from forms.identifiers import bin_iin_problem, check_digit, has_valid_check_digit, normalize_phone
 from forms.registry import (
     LANGUAGES,
@@ -27,8 +28,9 @@ from forms.registry import (
     form_label,
     labels,
     load,
+    schema_of,
 )
-from forms.validation import validate
+from forms.validation import schema_errors, validate
 
 __all__ = [
     "ALLOWED_MEDIA_TYPES",
@@ -49,10 +51,13 @@ __all__ = [
     "file_refs",
     "form_keys",
     "form_label",
+    "format_checker",
     "has_valid_check_digit",
     "labels",
     "load",
     "normalize_phone",
+    "schema_errors",
+    "schema_of",
     "sniff_media_type",
     "validate",
     "validate_application",

@@ -43,7 +43,7 @@ def load(key: str) -> dict[str, Any]:
 
 
 def schema_of(key: str) -> dict[str, Any]:
-    """The cached schema itself, for read-only use inside this package."""
+    """The cached schema itself, shared: read it, never change it (``load`` gives a copy to change)."""
     if not exists(key):
         raise UnknownForm(key)
     return _read(key)

@@ -15,17 +15,18 @@ def make_engine(db_url: str, start: datetime, *, deploy: tuple[str, ...] = ("exa
     clock = SimulatedClock(start)
     wiring = build_engine(make_db_engine(db_url), clock=clock, create_schema=True)
     for name in deploy:
-        wiring.engine.deploy(bpmn_fixture(name), f"{name}.bpmn", actor="test")
+        wiring.engine.analyst.deploy(bpmn_fixture(name), f"{name}.bpmn", actor="test")
     return wiring, clock
 
 
 def start_review(wiring: Wiring, registered_at: str = "2025-03-20T19:00:00+05:00") -> Any:
-    return wiring.engine.start_instance("example_review", {"registered_at": registered_at, "application_id": "app-1"},
-                                        actor="portal", business_key="app-1")
+    return wiring.engine.officer.start_instance("example_review",
+                                                {"registered_at": registered_at, "application_id": "app-1"},
+                                                actor="portal", business_key="app-1")
 
 
 def open_tasks(wiring: Wiring, role: str = "officer") -> list[Any]:
     from engine.queries import TaskFilter
 
-    tasks, _ = wiring.engine.list_tasks(TaskFilter(roles=[role]))
+    tasks, _ = wiring.engine.officer.list_tasks(TaskFilter(roles=[role]))
     return tasks

@@ -6,9 +6,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from apiflask import APIFlask
+from flask_migrate import upgrade
 
 from web import config as config_module
+from web import errors, extensions, observability, security, services
+from web.api.blueprints import register_blueprints
+from web.health import bp as health_bp
+from web.openapi import register as register_openapi
+from web.scheduler import start_scheduler
+from web.ui.setup import init_ui
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +34,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
                                          "register, audit and analyst APIs. Errors: {\"errors\": [{field, message}]}."}
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from web import errors, extensions, services
-
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent / "migrations"),
                                render_as_batch=True, compare_type=True)
@@ -41,35 +48,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> APIFlask:
         with app.app_context():
             prepare_database(app)
 
-    from web import observability
-    from web.api import register_blueprints
-    from web.health import bp as health_bp
-
     observability.init(app)
     app.register_blueprint(health_bp)
     register_blueprints(app)
-    from web.openapi import register as register_openapi
-
     register_openapi(app)
-    from web.ui import init_ui
-
     init_ui(app)
-    from web import security
-
     security.init(app)  # headers, cookies, proxy, sign-in rate cap: after every route is registered
     if settings["RUN_SCHEDULER"]:
-        from web.scheduler import start_scheduler
-
         start_scheduler(app)
     return app
 
 
 def migrate_schema(app: APIFlask) -> None:
     """Apply the schema migrations (Alembic) before anything reads the database."""
-    from flask_migrate import upgrade
-
-    import engine.store.licensing_tables  # noqa: F401 - the tables must be on the metadata
-
     upgrade(directory=app.extensions["migrate"].directory)
 
 
@@ -79,9 +70,6 @@ class SchemaNotCurrent(RuntimeError):
 
 def require_current_schema(app: APIFlask) -> None:
     """Refuse to serve a database whose schema is behind (or ahead of) this build's migrations."""
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
     with app.extensions["sqlalchemy"].engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
@@ -101,10 +89,10 @@ def prepare_database(app: APIFlask) -> None:
 
 
 def deploy_new_processes(svc: Any, directory: Path) -> list[Any]:
-    deployed_keys = {v.key for v in svc.engine.list_definitions()}
+    deployed_keys = {v.key for v in svc.engine.analyst.list_definitions()}
     views = []
     for path in sorted(directory.glob("*/*.bpmn")):
         if path.parent.name in deployed_keys:
             continue
-        views += svc.engine.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="system")
+        views += svc.engine.analyst.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="system")
     return views

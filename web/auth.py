@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
-from engine.accounts import User
+from engine import User
 from web.errors import problem
 from web.services import services
 

@@ -6,6 +6,7 @@ key directory (LICENSING_KEYS_DIR) holds the signing key and must be backed up a
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -14,6 +15,8 @@ from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
+
+from web.config import load
 
 
 def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
@@ -57,8 +60,6 @@ def restore(path: Path, database_url: str) -> None:
 
 
 def _environ() -> dict[str, str]:
-    import os
-
     return dict(os.environ)
 
 
@@ -67,8 +68,6 @@ def register(db_group: Any) -> None:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--database-url", default=None)
     def backup_command(file: Path, database_url: str | None) -> None:
-        from web.config import load
-
         url = database_url or load()["DATABASE_URL"]
         dump(url, file)
         click.echo(f"backed up to {file}")
@@ -77,8 +76,6 @@ def register(db_group: Any) -> None:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--database-url", default=None)
     def restore_command(file: Path, database_url: str | None) -> None:
-        from web.config import load
-
         url = database_url or load()["DATABASE_URL"]
         restore(file, url)
         click.echo(f"restored from {file}")

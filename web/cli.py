@@ -10,12 +10,29 @@ from pathlib import Path
 from typing import Any
 
 import click
+from werkzeug.serving import run_simple
+
+from engine import (
+    DefinitionInvalid,
+    Keystore,
+    NcaLayerStandIn,
+    SystemClock,
+    build_engine,
+    coverage_report,
+    default_registry,
+    legal_time,
+    make_db_engine,
+)
+from web import config as settings
+from web import create_app
+from web.backup import register as register_backup_commands
+from web.config import DEFAULTS, ROOT, load
+from web.observability import configure_logging
+from web.scheduler import courier_from, run_blocking
 
 
 @click.group(help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
 def main() -> None:
-    from web.observability import configure_logging
-
     configure_logging()
 
 
@@ -31,8 +48,6 @@ def _overrides(database_url: str | None, clock: str | None = None, demo: bool = 
 
 
 def _ensure_var(database_url: str | None) -> None:
-    from web.config import DEFAULTS, ROOT
-
     (ROOT / "var").mkdir(exist_ok=True)
     if database_url is None and DEFAULTS["DATABASE_URL"].startswith("sqlite:///"):
         Path(DEFAULTS["DATABASE_URL"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -40,8 +55,6 @@ def _ensure_var(database_url: str | None) -> None:
 
 def _require_gateway(overrides: dict[str, Any]) -> None:
     """Exit non-zero, naming LICENSING_GATEWAY_URL, when the real clock would ask no real gateway."""
-    from web.config import load
-
     config = load(overrides)
     if config["CLOCK"] == "real" and not config["DEMO"] and not config["GATEWAY_URL"]:
         click.echo("error: with the real clock and without --demo the e-government gateway is required: "
@@ -49,8 +62,6 @@ def _require_gateway(overrides: dict[str, Any]) -> None:
                    "or --demo", err=True)
         sys.exit(2)
     if config["CLOCK"] == "real" and not config["DEMO"]:
-        from engine.signing.keystore import Keystore
-
         gaps = Keystore(Path(config["KEYS_DIR"]), trust_root_files=[
             Path(p) for p in config["TRUST_ROOTS"].split(os.pathsep) if p]).production_gaps()
         if gaps:
@@ -66,8 +77,6 @@ def _require_gateway(overrides: dict[str, Any]) -> None:
 @click.option("--demo", is_flag=True, help="Seed demo users whose password equals the user name")
 def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool) -> None:
     _ensure_var(database_url)
-    from web import create_app
-
     overrides = _overrides(database_url, clock, demo)
     overrides["RUN_SCHEDULER"] = True
     overrides["MIGRATE_ON_START"] = True  # CONTRACT §1: serve creates/migrates the schema and deploys processes/
@@ -77,8 +86,6 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
         click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, quality, "
                     "portal, portal2 — password = user name. Never use this in production. ***",
                     fg="red", bold=True, err=True)
-    from werkzeug.serving import run_simple
-
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -86,9 +93,6 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
 @click.option("--database-url", default=None)
 def scheduler(database_url: str | None) -> None:
     _ensure_var(database_url)
-    from web import create_app
-    from web.scheduler import courier_from, run_blocking
-
     _require_gateway(_overrides(database_url))  # CONTRACT §1, as for serve
     app = create_app(_overrides(database_url))
     engine = app.extensions["licensing"].engine
@@ -101,9 +105,6 @@ def scheduler(database_url: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=13579, show_default=True, type=int)
 def ncalayer_standin(account: str, host: str, port: int) -> None:
-    from engine.signing.ncalayer_standin import NcaLayerStandIn
-    from web import config as settings
-
     standin = NcaLayerStandIn(Path(settings.load()["KEYS_DIR"]), account=account, host=host, port=port)
     click.secho(f"NCALayer stand-in (DEMO certificates, never production) for '{account}' on {standin.url}; "
                 f"set LICENSING_NCALAYER_URL={standin.url}", fg="yellow", err=True)
@@ -116,9 +117,7 @@ def db() -> None:
 
 
 def _register_backup() -> None:
-    from web.backup import register
-
-    register(db)
+    register_backup_commands(db)
 
 
 _register_backup()
@@ -128,8 +127,6 @@ _register_backup()
 @click.option("--database-url", default=None)
 def db_upgrade(database_url: str | None) -> None:
     _ensure_var(database_url)
-    from web import create_app
-
     create_app({**_overrides(database_url), "MIGRATE_ON_START": True})
     click.echo("database is up to date")
 
@@ -153,8 +150,6 @@ def _moment(value: str) -> datetime:
 @click.option("--from", "from_", required=True, help="ISO-8601 moment with offset")
 @click.option("--working-days", default=0, show_default=True, type=click.IntRange(min=0, max=3650))
 def deadline(from_: str, working_days: int) -> None:
-    from engine import legal_time
-
     moment = _moment(from_)
     registered = legal_time.registration_moment(moment)
     result = {"from": legal_time.iso(moment), "registered_at": legal_time.iso(registered),
@@ -166,8 +161,6 @@ def deadline(from_: str, working_days: int) -> None:
 @click.argument("from_date")
 @click.argument("to_date")
 def working_days(from_date: str, to_date: str) -> None:
-    from engine import legal_time
-
     try:
         start, end = date.fromisoformat(from_date), date.fromisoformat(to_date)
     except ValueError as exc:
@@ -184,9 +177,6 @@ def processes() -> None:
 
 
 def _offline_engine() -> Any:
-    from engine.bootstrap import build_engine, make_db_engine
-    from engine.clock import SystemClock
-
     return build_engine(make_db_engine("sqlite://"), clock=SystemClock(), create_schema=True).engine
 
 
@@ -201,7 +191,7 @@ def validate(files: tuple[str, ...]) -> None:
             click.echo(f"{name}: no such file", err=True)
             failed = True
             continue
-        for problem in engine.validate(path.read_bytes(), name, actor="cli"):
+        for problem in engine.analyst.validate(path.read_bytes(), name, actor="cli"):
             failed = True
             click.echo(f"{name}:{problem.line or 0}: {problem.message}" +
                        (f" [{problem.element}]" if problem.element else ""))
@@ -215,9 +205,6 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--database-url", default=None)
 def deploy(files: tuple[str, ...], database_url: str | None) -> None:
     _ensure_var(database_url)
-    from engine.errors import DefinitionInvalid
-    from web import create_app
-
     app = create_app(_overrides(database_url))
     engine = app.extensions["licensing"].engine
     failed = False
@@ -228,7 +215,7 @@ def deploy(files: tuple[str, ...], database_url: str | None) -> None:
             failed = True
             continue
         try:
-            for view in engine.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="cli"):
+            for view in engine.analyst.deploy(path.read_bytes(), f"{path.parent.name}/{path.name}", actor="cli"):
                 state = "deployed" if view.created else "unchanged"
                 click.echo(f"{view.key} version {view.version} {state} ({view.sha256[:12]})")
         except DefinitionInvalid as exc:
@@ -241,8 +228,6 @@ def deploy(files: tuple[str, ...], database_url: str | None) -> None:
 
 @processes.command("operations", help="List the registered service-task operations.")
 def operations() -> None:
-    from engine.bootstrap import default_registry
-
     for op in default_registry().describe():
         click.echo(f"{op['name']}({', '.join(op['params'])}) — {op['description']}")
 
@@ -250,9 +235,6 @@ def operations() -> None:
 @processes.command("coverage", help="Which BPMN elements implement each clause of the Rules; gaps listed.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def coverage(fmt: str) -> None:
-    from engine.licensing.coverage import coverage_report
-    from web.config import ROOT
-
     report = coverage_report(ROOT / "processes")
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))

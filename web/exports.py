@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response
 
-from engine import inspection
+from engine import events_csv, to_csv
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,7 +21,7 @@ def instances(items: list[dict[str, Any]], fmt: str) -> Response:
     if fmt == "json":
         return Response(json.dumps(items, ensure_ascii=False, indent=1), mimetype="application/json",
                         headers={"Content-Disposition": 'attachment; filename="instances.json"'})
-    return Response(neutralised(inspection.to_csv(items)), mimetype="text/csv",
+    return Response(neutralised(to_csv(items)), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="instances.csv"'})
 
 
@@ -30,7 +30,7 @@ def history(view: dict[str, Any], fmt: str) -> Response:
     if fmt == "json":
         return Response(json.dumps(view, ensure_ascii=False, indent=1), mimetype="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return Response(neutralised(inspection.events_csv(view["events"])), mimetype="text/csv",
+    return Response(neutralised(events_csv(view["events"])), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

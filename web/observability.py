@@ -12,9 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select
 
-from engine.store.tables import HumanTask, Timer
 from web.auth import requires
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -107,15 +105,10 @@ def init(app: Flask) -> None:
     @app.doc(summary="Prometheus metrics (role admin: Prometheus sends the admin's Bearer token)")
     @requires("admin")
     def metrics() -> Any:
-        engine = app.extensions["licensing"].engine
-        now = engine.clock.now()
-        with engine.session_factory() as session:
-            TASKS_OPEN.set(session.scalar(select(func.count()).where(HumanTask.status == "open")) or 0)
-            TASKS_OVERDUE.set(session.scalar(select(func.count()).where(
-                HumanTask.status == "open", HumanTask.due_at < now)) or 0)
-            TIMERS_PENDING.set(session.scalar(select(func.count()).where(
-                Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))) or 0)
-            TIMERS_LATE.set(session.scalar(select(func.count()).where(
-                Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now)) or 0)
-            TIMERS_FIRED.set(session.scalar(select(func.count()).where(Timer.fired_at.is_not(None))) or 0)
+        gauges = app.extensions["licensing"].engine.operator.gauges()
+        TASKS_OPEN.set(gauges["tasks_open"])
+        TASKS_OVERDUE.set(gauges["tasks_overdue"])
+        TIMERS_PENDING.set(gauges["timers_pending"])
+        TIMERS_LATE.set(gauges["timers_late"])
+        TIMERS_FIRED.set(gauges["timers_fired"])
         return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)

@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from engine.outbox import Courier, Mailbox, Webhook
+from engine import Courier, Mailbox, Webhook
 
 log = logging.getLogger(__name__)
 JOB_ID = "fire_due_timers"
@@ -52,10 +52,10 @@ class TimerWaker:
 
     def run(self) -> None:
         try:
-            fired = self.engine.fire_due_timers()
+            fired = self.engine.operator.fire_due_timers()
             if fired:
                 log.info("fired %d timer(s)", len(fired))
-            due = self.engine.next_timer_due()
+            due = self.engine.operator.next_timer_due()
         except Exception:
             log.exception("firing timers failed; retrying at the next poll")
             due = None
@@ -69,7 +69,7 @@ class TimerWaker:
 
     def _integrations(self) -> None:
         try:
-            outcomes = self.engine.retry_due_incidents()
+            outcomes = self.engine.operator.retry_due_incidents()
             if outcomes:
                 log.info("gateway steps: %s", ", ".join(f"{o.element} {o.result}" for o in outcomes))
         except Exception:

@@ -13,12 +13,20 @@ from flask import current_app
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from engine.accounts import Accounts
-from engine.audit import AuditSeal, seal_for
-from engine.bootstrap import Wiring, build_engine, make_db_engine
-from engine.clock import Clock, SystemClock
-from engine.clock_ledger import LedgerClock
-from engine.gateway import GatewaySettings, HttpGatewayClient
+from engine import (
+    Accounts,
+    AuditSeal,
+    Clock,
+    GatewaySettings,
+    HttpGatewayClient,
+    LedgerClock,
+    SystemClock,
+    Wiring,
+    build_engine,
+    build_licensing,
+    make_db_engine,
+    seal_for,
+)
 
 
 @dataclass
@@ -40,8 +48,6 @@ def build(config: dict[str, Any]) -> Services:
     if config["CLOCK"] == "simulated":
         # one moment for every worker and across restarts: a row of the database (created at first start)
         clock = LedgerClock(sessionmaker(bind=db, expire_on_commit=False), start=datetime.now(UTC))
-    from engine.licensing.service import build_licensing
-
     licensing, ports = build_licensing(clock=clock, keys_dir=Path(config["KEYS_DIR"]), gateway=gateway_client(config),
                                        simulated_gateway=config["CLOCK"] == "simulated" or bool(config["DEMO"]),
                                        trust_demo=config["CLOCK"] == "simulated" or bool(config["DEMO"]),

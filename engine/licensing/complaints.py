@@ -10,6 +10,7 @@ from typing import Any
 from engine import audit, legal_time
 from engine.errors import Conflict, FieldProblem, InvalidInput
 from engine.licensing import numbers, ownership, terms_table
+from engine.licensing.acts import PROCESS_OF, application_of, base_context, issue_document, notify
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
@@ -75,7 +76,7 @@ def court_appeal(service: Any, complaint_id: str, body: Any, *, user: Any) -> di
     payload = {"court_appeal": {"court": body["court"], "case_number": body.get("case_number"),
                                 "received_at": legal_time.iso(service.clock.now())}}
     try:
-        service.wiring.engine.deliver_message(instance_id, "court_appeal", payload, actor=user.username)
+        service.wiring.engine.officer.deliver_message(instance_id, "court_appeal", payload, actor=user.username)
     except Conflict as exc:
         raise Conflict(f"the complaint is not awaiting a court claim: {exc}") from exc
     return service.get_application(complaint_id)
@@ -94,14 +95,10 @@ def register_operations(registry: OperationRegistry) -> None:
 
 
 def _row(call: OperationCall) -> Application:
-    from engine.licensing.operations import _app
-
-    return _app(call)
+    return application_of(call)
 
 
 def register_complaint(call: OperationCall) -> dict[str, Any]:
-    from engine.licensing.operations import _notify
-
     row = _row(call)
     addressed = row.body["addressed_to"]
     terms_table.refresh(call.step.session)
@@ -110,7 +107,7 @@ def register_complaint(call: OperationCall) -> dict[str, Any]:
     triage_due = legal_time.add_working_days(row.submitted_at, legal_time.term_days("R20"))
     review_due = legal_time.add_working_days(registered, legal_time.term_days(REVIEW_CLAUSE[addressed]))
     row.registered_at, row.expected_result_at, row.status = registered, review_due, "registered"
-    _notify(call, row, "complaint_received", {
+    notify(call, row, "complaint_received", {
         "kk": f"Шағым тіркелді ({row.number}): {legal_time.iso(registered)}. Қарау мерзімі: "
               f"{legal_time.iso(review_due)}.",
         "ru": f"Жалоба зарегистрирована ({row.number}): {legal_time.iso(registered)}. Срок рассмотрения: "
@@ -122,13 +119,11 @@ def register_complaint(call: OperationCall) -> dict[str, Any]:
 
 
 def forward_complaint(call: OperationCall) -> dict[str, Any]:
-    from engine.licensing.operations import _notify
-
     row = _row(call)
     to = "the state-services quality authority" if row.body["addressed_to"] == "quality_authority" else \
         "the higher official of the provider"
     row.status = "forwarded"
-    _notify(call, row, "complaint_forwarded", {
+    notify(call, row, "complaint_forwarded", {
         "kk": "Шағым әкімшілік іспен бірге шағымды қарайтын органға жіберілді (20-тармақ).",
         "ru": "Жалоба вместе с административным делом направлена в орган, рассматривающий жалобу (п. 20).",
         "en": f"The complaint and the administrative file were forwarded to {to} (R20)."})
@@ -136,8 +131,6 @@ def forward_complaint(call: OperationCall) -> dict[str, Any]:
 
 
 def issue_decision(call: OperationCall) -> dict[str, Any]:
-    from engine.licensing.operations import _issue, _notify, base_context
-
     row = _row(call)
     kind = str(call.params.get("kind") or "")
     now = call.step.now
@@ -151,10 +144,10 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
         reasoning = review.get("reasoning", "")
         annul = bool(review.get("annul_refusal")) and outcome != "rejected"
     context = {**base_context(row, now), "text": f"{outcome}: {reasoning}", "reason": call.data["complaint"]["text"]}
-    docs = _issue(call, row, "complaint_decision", context)
+    docs = issue_document(call, row, "complaint_decision", context)
     row.outcome, row.decided_at, row.status = outcome, now, "decided"
     call.step.instance.outcome = outcome
-    _notify(call, row, "complaint_decision", {
+    notify(call, row, "complaint_decision", {
         "kk": f"Шағым бойынша шешім: {outcome}. {reasoning}", "ru": f"Решение по жалобе: {outcome}. {reasoning}",
         "en": f"Decision on the complaint: {outcome}. {reasoning}"})
     call.step.outbox("complaint_decision", element=call.element, clause="R21", payload={"outcome": outcome})
@@ -164,8 +157,6 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
 
 def _reopen(call: OperationCall, app_id: str | None) -> str | None:
     """An annulled refusal no longer stands: the application is considered again from the re-opening."""
-    from engine.licensing.operations import _notify
-    from engine.licensing.service import PROCESS_OF
 
     session = call.step.session
     app = session.get(Application, app_id) if app_id else None
@@ -180,7 +171,7 @@ def _reopen(call: OperationCall, app_id: str | None) -> str | None:
     app.outcome, app.decided_at, app.status = None, None, "reopened"
     instance = runtime.start(session, PROCESS_OF[app.procedure], data, actor="system", business_key=app.id)
     app.instance_id = instance.id
-    _notify(call, app, "reopened", {
+    notify(call, app, "reopened", {
         "kk": "Шағым бойынша бас тарту жойылды: өтініш қайта қаралады.",
         "ru": "По жалобе отказ отменён: заявление рассматривается повторно.",
         "en": "The refusal was annulled on complaint: the application is considered again."})

@@ -250,9 +250,5 @@ def _local(iso: str | None) -> str | None:
         return iso
 
 
-def local_iso(moment: datetime | None) -> str | None:
-    return legal_time.iso(moment) if moment else None
-
-
 __all__ = ["BROWSER_SIGNING", "SIGNING_FIELDS", "BrowserSigning", "DocumentIssuer", "SignatureNeeded",
-           "browser_signing", "local_iso", "signing_in_browser"]
+           "browser_signing", "signing_in_browser"]

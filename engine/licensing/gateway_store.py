@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldProblem, InvalidInput, NotFound
+from engine.gateway import REGISTRIES, validate_seed
 from engine.store.tables import GatewaySeed
 
 
@@ -23,8 +24,6 @@ class DbSeedStore:
 
 
 def seed(session: Session, registry: str, bin_iin: str, body: Any, *, now: datetime) -> dict[str, Any]:
-    from engine.gateway import REGISTRIES, validate_seed
-
     if registry not in REGISTRIES:
         raise NotFound(f"unknown registry '{registry}'; known: {', '.join(REGISTRIES)}")
     if not (isinstance(bin_iin, str) and len(bin_iin) == 12 and bin_iin.isdigit()):

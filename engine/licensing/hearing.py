@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from engine import audit, legal_time
 from engine.errors import Conflict, FieldProblem, InvalidInput
-from engine.licensing import ownership
-from engine.store.licensing_tables import CabinetNotice
+from engine.licensing import notices, ownership
 from engine.store.tables import HumanTask, StoredFile
 from engine.transactions import transaction
 
@@ -46,14 +45,12 @@ def state_position(service: Any, app_id: str, body: Any, *, user: Any) -> dict[s
         app.positions = [*(app.positions or []), entry]
         audit.append(session, at=now, actor=user.username, kind="position_stated", instance_id=app.instance_id,
                      element="hearing", clause="R10", data=entry)
-        session.add(CabinetNotice(application_id=app.id, licence_number=app.licence_number, bin_iin=app.bin_iin,
-                                  at=now, kind="position_received",
-                                  text_kk="Алдын ала шешім бойынша ұстанымыңыз қабылданды; ол тыңдауда қаралады "
-                                          "(10-тармақ).",
-                                  text_ru="Ваша позиция по предварительному решению принята и будет рассмотрена "
-                                          "на заслушивании (п. 10).",
-                                  text_en="Your position on the preliminary decision was received; it will be "
-                                          "heard (R10)."))
+        notices.post(session, at=now, kind="position_received", bin_iin=app.bin_iin, application_id=app.id,
+                     licence_number=app.licence_number, instance_id=app.instance_id, element="hearing", clause="R10",
+                     texts={"kk": "Алдын ала шешім бойынша ұстанымыңыз қабылданды; ол тыңдауда қаралады (10-тармақ).",
+                            "ru": "Ваша позиция по предварительному решению принята и будет рассмотрена "
+                                  "на заслушивании (п. 10).",
+                            "en": "Your position on the preliminary decision was received; it will be heard (R10)."})
     return service.get_application(app_id, user=user)
 
 

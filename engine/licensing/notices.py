@@ -1,8 +1,15 @@
-"""Texts of the personal-cabinet notices (R5, R7, R9, R10), in Kazakh, Russian and English."""
+"""Notices to the applicant's personal cabinet (R5, R7, R9, R10): their texts in Kazakh, Russian and English, and
+the one way to post one (the cabinet row, delivered by the outbox's cabinet channel, and its monitoring event)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.store.licensing_tables import CabinetNotice
+from engine.store.tables import OutboxEvent
 
 TEXTS: dict[str, dict[str, str]] = {
     "receipt": {
@@ -75,3 +82,16 @@ def term_note(procedure: str) -> dict[str, str]:
 def render(kind: str, **values: Any) -> dict[str, str]:
     texts = TEXTS[kind]
     return {lang: text.format(**values) for lang, text in texts.items()}
+
+
+def post(session: Session, *, at: datetime, kind: str, texts: dict[str, str], bin_iin: str,
+         application_id: str | None = None, licence_number: str | None = None, instance_id: str | None = None,
+         element: str | None = None, clause: str | None = None) -> None:
+    """Post a notice to the holder's cabinet. The outbox delivers the cabinet row to the portal; the monitoring
+    feed (R18) gets a ``cabinet_notice`` event in the same transaction."""
+    session.add(CabinetNotice(application_id=application_id, licence_number=licence_number, bin_iin=bin_iin, at=at,
+                              kind=kind, text_kk=texts["kk"], text_ru=texts["ru"], text_en=texts.get("en", "")))
+    session.add(OutboxEvent(at=at, instance_id=instance_id, application_id=application_id, kind="cabinet_notice",
+                            element=element, clause=clause,
+                            payload={"kind": kind, "application_id": application_id,
+                                     "licence_number": licence_number}))

@@ -1,15 +1,16 @@
 """Numbers that are unique and never reused: a counter row per series, bumped in the caller's
-transaction (row-locked on PostgreSQL), so a rolled-back step gives its number back unused."""
+transaction (row-locked on PostgreSQL), so a rolled-back step gives its number back unused. A receipt takes
+its application's number (no shared counter: receipts are rendered in parallel)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import legal_time
-from engine.store.licensing_tables import NumberSequence
+from engine.store.licensing_tables import Application, Document, NumberSequence
 
 
 def next_value(session: Session, series: str) -> int:
@@ -42,3 +43,11 @@ def document_number(session: Session, at: datetime, kind: str) -> str:
               "not_considered": "NC", "complaint_decision": "CD", "suspension_decision": "SD",
               "restoration_decision": "RD", "revocation_decision": "VD"}.get(kind, "DC")
     return f"{prefix}-{year}-{next_value(session, f'doc-{prefix}-{year}'):06d}"
+
+
+def receipt_number(session: Session, app: Application) -> str:
+    """The application's own number, ``RC-``; a re-opened application's later receipts count on (``-2``)."""
+    earlier = session.scalar(select(func.count(func.distinct(Document.number))).where(
+        Document.application_id == app.id, Document.kind == "receipt")) or 0
+    base = "RC-" + app.number.removeprefix("KZ-DM-")
+    return base if earlier == 0 else f"{base}-{earlier + 1}"

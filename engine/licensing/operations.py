@@ -13,18 +13,37 @@ from sqlalchemy import select
 
 import forms
 from engine import legal_time
+from engine.checks import bans as ban_checks
+from engine.checks import completeness, suggested_grounds
+from engine.checks import fee as fee_checks
+from engine.checks import registry as registry_checks
+from engine.documents import refusal_ground_text
 from engine.errors import InvalidInput, ProcessFailure
-from engine.licensing import notices, numbers, terms_table, validity
+from engine.licensing import complaints, notices, numbers, suspensions, terms_table, validity
 from engine.licensing import register as licence_register
+from engine.licensing.acts import (
+    application_of,
+    base_context,
+    gateway_of,
+    holder_of,
+    issue_document,
+    notify,
+    registered_at_of,
+)
 from engine.licensing.hearing import minutes_with_positions
+from engine.licensing.reissue import issue_reissued_licence, reissue_obstacle
 from engine.operations import OperationCall, OperationRegistry
-from engine.store.licensing_tables import Application, CabinetNotice, Licence
+from engine.store.licensing_tables import Application
 from engine.store.tables import StoredFile
 
 HEARING_WITHIN_DAYS = 2  # R10.2, the second
 DEFAULT_HEARING_TIME = time(11, 0)
 # they ask the e-government gateway: each runs in a step of its own and a failed call is an incident
 GATEWAY_OPERATIONS = frozenset({"check_business_registry", "check_bans", "check_fee", "recheck_at_decision"})
+# steps of their own after the step that reaches them commits: the receipt is rendered and signed after the
+# submission (submissions never queue behind rendering); a decision drafted after an officer's task keeps the
+# officer's completed task when drafting fails (an incident, retried on the officer's behalf)
+OWN_STEP_OPERATIONS = frozenset({"register_application", "draft_decision"})
 
 
 def register_operations(registry: OperationRegistry) -> None:
@@ -48,86 +67,17 @@ def register_operations(registry: OperationRegistry) -> None:
     ]
     for name, func, params, clause, description in ops:
         registry.register(name, description=description, params=params, clause=clause,
-                          external=name in GATEWAY_OPERATIONS)(func)
-    from engine.licensing import complaints, suspensions
-
+                          external=name in GATEWAY_OPERATIONS, own_step=name in OWN_STEP_OPERATIONS)(func)
     complaints.register_operations(registry)
     suspensions.register_operations(registry)
     validity.register_operations(registry)
-
-
-# -- helpers ----------------------------------------------------------------------------------------------------
-
-
-def _app(call: OperationCall) -> Application:
-    app_id = call.data.get("application_id")
-    app = call.step.session.get(Application, app_id) if app_id else None
-    if app is None:
-        raise ProcessFailure(f"the instance names no known application ({app_id!r})")
-    return app
-
-
-def _notify(call: OperationCall, app: Application, kind: str, texts: dict[str, str]) -> None:
-    call.step.session.add(CabinetNotice(application_id=app.id, licence_number=app.licence_number, bin_iin=app.bin_iin,
-                                        at=call.step.now, kind=kind, text_kk=texts["kk"], text_ru=texts["ru"],
-                                        text_en=texts.get("en", "")))
-    call.step.outbox("cabinet_notice", element=call.element, clause=call.step.clause_of(call.element),
-                     payload={"kind": kind, "application_id": app.id})
-
-
-def _gateway(call: OperationCall) -> Any:
-    """The gateway port chosen by build_licensing; a failed call raises IntegrationFailure (an incident)."""
-    return call.step.ports["gateway"](call.step)
-
-
-def _registered_at(app: Application) -> datetime:
-    assert app.registered_at is not None
-    return app.registered_at
-
-
-def _holder(app: Application) -> dict[str, Any]:
-    applicant = app.body.get("applicant", {})
-    return {"name": applicant.get("name"), "bin_iin": applicant.get("bin_iin"), "address": applicant.get("address"),
-            "kind": applicant.get("kind")}
-
-
-def _issue(call: OperationCall, app: Application, kind: str, context: dict[str, Any], *, template: str | None = None,
-           licence_number: str | None = None, number: str | None = None) -> list[str]:
-    issuer = call.step.ports["documents"]
-    number = number or numbers.document_number(call.step.session, call.step.now, template or kind)
-    rows = issuer.issue(call.step.session, kind=kind, template=template, number=number, context=context,
-                        signer_name=call.step.actor, signed_at=call.step.now, application_id=app.id,
-                        instance_id=call.step.instance.id, licence_number=licence_number)
-    call.step.audit("document_issued", element=call.element, data={
-        "kind": kind, "number": number, "documents": [{"id": r.id, "lang": r.lang, "sha256": r.pdf_sha256}
-                                                      for r in rows]})
-    return [r.id for r in rows]
-
-
-def base_context(app: Application, now: datetime) -> dict[str, Any]:
-    body = app.body
-    return {
-        "application_number": app.number,
-        "application_id": app.id,
-        "procedure": app.procedure,
-        "subtype": app.subtype,
-        "holder": _holder(app),
-        "applicant": _holder(app),
-        "data_centers": body.get("data_centers", []),
-        "submitted_at": legal_time.iso(app.submitted_at),
-        "registered_at": legal_time.iso(app.registered_at) if app.registered_at else None,
-        "expected_result_at": legal_time.iso(app.expected_result_at) if app.expected_result_at else None,
-        "issued_at": legal_time.iso(now),
-        "date": legal_time.to_local(now).date().isoformat(),
-        "signer": {"name": "", "position": ""},
-    }
 
 
 # -- operations -------------------------------------------------------------------------------------------------
 
 
 def register_application(call: OperationCall) -> dict[str, Any]:
-    app = _app(call)
+    app = application_of(call)
     reopened = call.data.get("reopened_at")  # a refusal annulled on complaint: counted again from the re-opening
     terms_table.refresh(call.step.session)
     registered = legal_time.registration_moment(reopened or app.submitted_at)
@@ -137,11 +87,11 @@ def register_application(call: OperationCall) -> dict[str, Any]:
     note = notices.term_note(app.procedure)
     texts = notices.render("receipt", number=app.number, registered=legal_time.iso(registered),
                            expected=legal_time.iso(due), note_kk=note["kk"], note_ru=note["ru"], note_en=note["en"])
-    _notify(call, app, "receipt", texts)
+    notify(call, app, "receipt", texts)
     context = base_context(app, call.step.now)
     if note["kk"]:
         context["text"] = f"{note['kk'].strip()} / {note['ru'].strip()}"
-    _issue(call, app, "receipt", context)
+    issue_document(call, app, "receipt", context, number=numbers.receipt_number(call.step.session, app))
     call.step.audit("application_registered", element=call.element, clause="R6",
                     data={"registered_at": legal_time.iso(registered), "expected_result_at": legal_time.iso(due),
                           "after_hours": registered != app.submitted_at})
@@ -150,29 +100,23 @@ def register_application(call: OperationCall) -> dict[str, Any]:
 
 
 def check_business_registry(call: OperationCall) -> dict[str, Any]:
-    from engine.checks.registry import check_business_registry as check
-
-    app = _app(call)
-    record = _gateway(call).business_registry(app.bin_iin)
-    return check(applicant=app.body["applicant"], record=record)
+    app = application_of(call)
+    record = gateway_of(call).business_registry(app.bin_iin)
+    return registry_checks.check_business_registry(applicant=app.body["applicant"], record=record)
 
 
 def check_bans(call: OperationCall) -> dict[str, Any]:
-    from engine.checks.bans import check_bans as check
-
-    app = _app(call)
-    gateway = _gateway(call)
-    return check(court_bans=gateway.court_bans(app.bin_iin), bailiff_bans=gateway.bailiff_bans(app.bin_iin),
-                 at=_registered_at(app))
+    app = application_of(call)
+    gateway = gateway_of(call)
+    return ban_checks.check_bans(court_bans=gateway.court_bans(app.bin_iin),
+                                 bailiff_bans=gateway.bailiff_bans(app.bin_iin), at=registered_at_of(app))
 
 
 def check_fee(call: OperationCall) -> dict[str, Any]:
-    from engine.checks.fee import check_fee as check
-
-    app = _app(call)
+    app = application_of(call)
     subtype = app.subtype or "I"
-    return check(procedure=_fee_procedure(app), subtype=subtype, registered_at=_registered_at(app),
-                 payments=_gateway(call).payments(app.bin_iin), as_of=call.step.now)
+    return fee_checks.check_fee(procedure=_fee_procedure(app), subtype=subtype, registered_at=registered_at_of(app),
+                                payments=gateway_of(call).payments(app.bin_iin), as_of=call.step.now)
 
 
 def _fee_procedure(app: Application) -> str:
@@ -181,19 +125,15 @@ def _fee_procedure(app: Application) -> str:
 
 
 def check_completeness(call: OperationCall) -> dict[str, Any]:
-    from engine.checks import completeness
-
-    app = _app(call)
+    app = application_of(call)
     ids = forms.file_ids(app.body)
     files = {r.id: {"media_type": r.media_type, "size": r.size}
              for r in call.step.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))} if ids else {}
-    registered_on = legal_time.to_local(_registered_at(app)).date()
+    registered_on = legal_time.to_local(registered_at_of(app)).date()
     if app.procedure == "reissue":
-        from engine.licensing.reissue import reissue_obstacle
-
         found = completeness.check_reissue_completeness(app.body, registered_on=registered_on, files=files,
                                                         subtype=app.subtype)
-        obstacle = reissue_obstacle(call.step.session, app.licence_number, _registered_at(app))
+        obstacle = reissue_obstacle(call.step.session, app.licence_number, registered_at_of(app))
         return {**found, "licence": obstacle, "ground": obstacle["ground"]} if obstacle else found
     return completeness.check_completeness(app.body, registered_on=registered_on, files=files)
 
@@ -204,16 +144,12 @@ def recheck_at_decision(call: OperationCall) -> dict[str, Any]:
     A ground that was not there at registration and that the officer did not disprove (with a recorded
     justification, form ``qualification_check.disproved``) sends the application back to the qualification check.
     """
-    from engine.checks import suggested_grounds
-    from engine.checks.bans import check_bans as bans_check
-    from engine.checks.fee import check_fee as fee_check
-
-    app = _app(call)
-    gateway, now = _gateway(call), call.step.now
-    bans = bans_check(court_bans=gateway.court_bans(app.bin_iin), bailiff_bans=gateway.bailiff_bans(app.bin_iin),
-                      at=now)
-    fee = fee_check(procedure=_fee_procedure(app), subtype=app.subtype or "I", registered_at=_registered_at(app),
-                    payments=gateway.payments(app.bin_iin), as_of=now)
+    app = application_of(call)
+    gateway, now = gateway_of(call), call.step.now
+    bans = ban_checks.check_bans(court_bans=gateway.court_bans(app.bin_iin),
+                                 bailiff_bans=gateway.bailiff_bans(app.bin_iin), at=now)
+    fee = fee_checks.check_fee(procedure=_fee_procedure(app), subtype=app.subtype or "I",
+                               registered_at=registered_at_of(app), payments=gateway.payments(app.bin_iin), as_of=now)
     found = suggested_grounds(bans, fee)
     known = set(suggested_grounds(call.data.get("ban_check"), call.data.get("fee_check")))
     disproved = {d["ground"]: d["justification"] for d in
@@ -228,9 +164,10 @@ def schedule_hearing(call: OperationCall) -> dict[str, Any]:
 
     A moment the officer set outside the lawful window is refused (422 on ``hearing_at``), never replaced.
     """
-    app = _app(call)
+    app = application_of(call)
     notice_at = call.step.now
-    term_end = app.expected_result_at or legal_time.add_working_days(_registered_at(app), legal_time.term_days("A3.4"))
+    term_end = app.expected_result_at or legal_time.add_working_days(registered_at_of(app),
+                                                                     legal_time.term_days("A3.4"))
     latest = legal_time.add_working_days(notice_at, HEARING_WITHIN_DAYS)
     requested_raw = (call.data.get("qualification_check") or {}).get("hearing_at")
     if requested_raw:
@@ -285,8 +222,6 @@ def _grounds(call: OperationCall, *sources: str) -> list[dict[str, Any]]:
 
 
 def _ground_texts(clauses: list[str]) -> list[dict[str, Any]]:
-    from engine.documents import refusal_ground_text
-
     return [{"clause": c, "text_kk": refusal_ground_text(c, "kk"), "text_ru": refusal_ground_text(c, "ru")}
             for c in clauses]
 
@@ -312,7 +247,7 @@ def refusal_grounds(call: OperationCall) -> list[dict[str, Any]]:
 
 
 def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
-    app = _app(call)
+    app = application_of(call)
     plan = call.data.get("hearing_plan") or {}
     grounds = _grounds(call, "qualification_check", "reissue_review")
     context = {**base_context(app, call.step.now), "grounds": grounds, "hearing_at": plan.get("hearing_at"),
@@ -322,16 +257,16 @@ def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
                    "ru": "видеоконференция (ссылка направляется на официальный адрес электронной почты) или "
                          "г. Астана, пр. Мангилик Ел, 55/14"},
                "comment": (call.data.get("qualification_check") or {}).get("comment")}
-    prelim = _issue(call, app, "preliminary_decision", context)
-    notice = _issue(call, app, "hearing_notice", context)
+    prelim = issue_document(call, app, "preliminary_decision", context)
+    notice = issue_document(call, app, "hearing_notice", context)
     app.status = "hearing_scheduled"
-    _notify(call, app, "preliminary_decision", notices.render(
+    notify(call, app, "preliminary_decision", notices.render(
         "preliminary_decision", grounds=", ".join(g["clause"] for g in grounds), hearing=plan.get("hearing_at")))
     return {"documents": prelim + notice, "grounds": [g["clause"] for g in grounds]}
 
 
 def draft_decision(call: OperationCall) -> dict[str, Any]:
-    app = _app(call)
+    app = application_of(call)
     kind = str(call.params.get("kind") or "")
     if kind not in ("licence", "refusal", "not_considered", "reissue"):
         raise ProcessFailure(f"unknown decision kind '{kind}'")
@@ -355,7 +290,7 @@ def decision_context(call: OperationCall, app: Application, kind: str) -> dict[s
 
 
 def issue_decision(call: OperationCall) -> dict[str, Any]:
-    app = _app(call)
+    app = application_of(call)
     kind = str(call.params.get("kind") or "")
     context = decision_context(call, app, kind)
     now = call.step.now
@@ -364,19 +299,17 @@ def issue_decision(call: OperationCall) -> dict[str, Any]:
     elif kind == "licence":
         result = _issue_licence(call, app, context)
     elif kind == "reissue":
-        from engine.licensing.reissue import issue_reissued_licence
-
         result = issue_reissued_licence(call, app, context)
     elif kind in ("refusal", "not_considered"):
         outcome = "refused" if kind == "refusal" else "not_considered"
-        docs = _issue(call, app, "refusal", context, template=kind)
+        docs = issue_document(call, app, "refusal", context, template=kind)
         app.outcome = outcome
         app.refusal_grounds = [g["clause"] for g in context["grounds"]] if kind == "refusal" else \
             ["R14" if app.procedure == "reissue" else "R7"]
         texts = notices.render("refused", grounds=", ".join(g["clause"] for g in context.get("grounds", [])) or
                                context.get("reason", "")) if kind == "refusal" else \
             notices.render("not_considered", reason=context.get("reason", ""))
-        _notify(call, app, outcome, texts)
+        notify(call, app, outcome, texts)
         result = {"outcome": outcome, "documents": docs}
     else:
         raise ProcessFailure(f"unknown decision kind '{kind}'")
@@ -395,14 +328,14 @@ def _issue_licence(call: OperationCall, app: Application, context: dict[str, Any
     annex_number = f"{number}/1"
     annexes = [{"number": annex_number, "issued_at": legal_time.iso(now), "data_centers": app.body.get("data_centers",
                                                                                                       [])}]
-    licence_register.create(session, number=number, subtype=subtype, holder=_holder(app),
+    licence_register.create(session, number=number, subtype=subtype, holder=holder_of(app),
                     data_centers=app.body.get("data_centers", []), annexes=annexes, pool=pool, issued_at=now,
                     application_id=app.id, instance_id=call.step.instance.id)
     app.licence_number, app.outcome = number, "issued"
     context = {**context, "licence_number": number, "annex_number": annex_number}
-    docs = _issue(call, app, "licence", context, number=number, licence_number=number)
-    docs += _issue(call, app, "annex", context, number=annex_number, licence_number=number)
-    _notify(call, app, "licence_issued", notices.render("licence_issued", licence=number))
+    docs = issue_document(call, app, "licence", context, number=number, licence_number=number)
+    docs += issue_document(call, app, "annex", context, number=annex_number, licence_number=number)
+    notify(call, app, "licence_issued", notices.render("licence_issued", licence=number))
     validity.start(call, app, number)
     return {"outcome": "issued", "licence_number": number, "documents": docs}
 
@@ -415,8 +348,8 @@ def _issue_annex(call: OperationCall, app: Application, context: dict[str, Any])
                                               instance_id=call.step.instance.id)
     app.outcome = "issued"
     context = {**context, "licence_number": number, "annex_number": annex_number}
-    docs = _issue(call, app, "annex", context, number=annex_number, licence_number=number)
-    _notify(call, app, "annex_issued", {
+    docs = issue_document(call, app, "annex", context, number=annex_number, licence_number=number)
+    notify(call, app, "annex_issued", {
         "kk": f"Лицензияға № {number} қосымша № {annex_number} берілді.",
         "ru": f"К лицензии № {number} выдано приложение № {annex_number}.",
         "en": f"Annex No. {annex_number} to licence No. {number} has been issued."})
@@ -430,11 +363,8 @@ def on_term_breach(step: Any, term: str) -> None:
     if app is None:
         return
     texts = notices.render("term_breached", term=term)
-    step.session.add(CabinetNotice(application_id=app.id, licence_number=app.licence_number, bin_iin=app.bin_iin,
-                                   at=step.now, kind="term_breached", text_kk=texts["kk"], text_ru=texts["ru"],
-                                   text_en=texts["en"]))
+    notices.post(step.session, at=step.now, kind="term_breached", texts=texts, bin_iin=app.bin_iin,
+                 application_id=app.id, licence_number=app.licence_number, instance_id=step.instance.id,
+                 clause="R19")
 
-
-def licence_row(session: Any, number: str) -> Licence | None:
-    return session.get(Licence, number)
 

@@ -26,6 +26,7 @@ from engine import legal_time
 from engine.errors import ProcessFailure
 from engine.licensing import notices, numbers, validity
 from engine.licensing import register as licence_register
+from engine.licensing.acts import issue_document, notify
 from engine.operations import OperationCall
 from engine.store.licensing_tables import Application, Licence
 
@@ -79,8 +80,6 @@ def reissue_obstacle(session: Any, number: str | None, at: Any) -> dict[str, Any
 
 
 def issue_reissued_licence(call: OperationCall, app: Application, context: dict[str, Any]) -> dict[str, Any]:
-    from engine.licensing.operations import _issue, _notify
-
     session, now = call.step.session, call.step.now
     old = session.get(Licence, app.licence_number)
     if old is None:
@@ -108,14 +107,14 @@ def issue_reissued_licence(call: OperationCall, app: Application, context: dict[
                                     instance_id=call.step.instance.id)
         ctx = {**context, "holder": holder, "data_centers": part["data_centers"], "licence_number": number,
                "replaces": old.number, "subtype": old.subtype, "annex_number": annex_number}
-        documents += _issue(call, app, "licence", ctx, template="reissued_licence", number=number,
+        documents += issue_document(call, app, "licence", ctx, template="reissued_licence", number=number,
                             licence_number=number)
-        documents += _issue(call, app, "annex", ctx, number=annex_number, licence_number=number)
+        documents += issue_document(call, app, "annex", ctx, number=annex_number, licence_number=number)
         created.append(number)
     app.licence_number, app.outcome = created[0], "reissued"
     for number in created:  # the reissued licence keeps the original term (LDA art. 9)
         validity.start(call, app, number)
-    _notify(call, app, "reissued", notices.render("reissued", licence=", ".join(created), replaces=old.number))
+    notify(call, app, "reissued", notices.render("reissued", licence=", ".join(created), replaces=old.number))
     call.step.audit("licence_reissued", element=call.element, clause="R15",
                     data={"replaces": old.number, "licences": created, "grounds": app.body.get("grounds")})
     return {"outcome": "reissued", "licence_number": created[0], "licences": created, "replaces": old.number,

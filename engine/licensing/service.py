@@ -17,9 +17,21 @@ from engine import audit, inspection, legal_time
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.gateway import Gateway, HttpGateway, HttpGatewayClient, SimulatedGateway, UnconfiguredGateway
-from engine.licensing import numbers, ownership, register, terms_table
+from engine.licensing import (
+    complaints,
+    hearing,
+    notices,
+    numbers,
+    ownership,
+    register,
+    suspensions,
+    task_rules,
+    terms_table,
+)
+from engine.licensing.acts import PROCESS_OF
 from engine.licensing.documents import DocumentIssuer
 from engine.licensing.gateway_store import DbSeedStore, seed
+from engine.licensing.operations import on_term_breach
 from engine.runtime.step import Ports
 from engine.signing.keystore import Keystore
 from engine.store.licensing_tables import (
@@ -35,10 +47,6 @@ from engine.transactions import reading, transaction
 if TYPE_CHECKING:  # the wiring is built by engine.bootstrap, which imports this domain's operations
     from engine.bootstrap import Wiring
 
-# an annex alone runs the issue diagram's checks and ends with an annex added to the licence
-PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue", "annex": "licence_issue"}
-
-
 def build_licensing(*, clock: Clock, keys_dir: Path, gateway: HttpGatewayClient | None = None,
                     simulated_gateway: bool = True, trust_demo: bool = False, trust_roots: tuple[Path, ...] = (),
                     signer_position: str = "", verify_base_url: str = "") -> tuple[LicensingService, Ports]:
@@ -50,9 +58,8 @@ def build_licensing(*, clock: Clock, keys_dir: Path, gateway: HttpGatewayClient 
     kk, _, ru = signer_position.partition(" / ")
     issuer = DocumentIssuer(keystore, signer_position={"kk": kk.strip(), "ru": (ru or kk).strip()},
                             verify_base_url=verify_base_url)
-    from engine.licensing.operations import on_term_breach
-
     ports = Ports({"documents": issuer, "seed_store": DbSeedStore, "on_term_breach": on_term_breach,
+                   "task_rules": task_rules.check,
                    "gateway": _gateway_opener(gateway, simulated_gateway)})
     return LicensingService(clock=clock, issuer=issuer), ports
 
@@ -164,7 +171,7 @@ class LicensingService:
                                             "procedure": procedure, "idempotency_key": idempotency_key})
             app_id, instance_id = app.id, instance.id
         # the gateway checks run in steps of their own: an outage leaves the application registered, waiting
-        self.wiring.engine.run_continuations(instance_id=instance_id)
+        self.wiring.engine.operator.run_continuations(instance_id=instance_id)
         return self.get_application(app_id), True
 
     def _by_idempotency(self, portal_user: str, key: str) -> tuple[str, str] | None:
@@ -271,6 +278,26 @@ class LicensingService:
                                    .order_by(Document.signed_at, Document.kind, Document.lang))
             return [_doc(r) for r in rows]
 
+    def positions(self, app_id: str) -> list[dict[str, Any]]:
+        """The positions the applicant stated on the preliminary decision (R10): text, files, when and by whom."""
+        with reading(self._sf) as session:
+            app = session.get(Application, app_id)
+            return list(app.positions or []) if app is not None else []
+
+    def instance_record(self, instance_id: str, application_id: str | None) -> dict[str, Any]:
+        """For the auditor: the acts an instance issued with each one's verification, and the notices of its
+        application (the cabinet's view)."""
+        with reading(self._sf) as session:
+            rows = list(session.scalars(select(Document).where(Document.instance_id == instance_id)
+                                        .order_by(Document.signed_at, Document.kind, Document.lang)))
+            verdicts = {d.id: self.issuer.verify(session, d) for d in rows}
+            cabinet: list[CabinetNotice] = list(session.scalars(
+                select(CabinetNotice).where(CabinetNotice.application_id == application_id)
+                .order_by(CabinetNotice.id))) if application_id else []
+            return {"documents": [_doc(d) for d in rows], "verdicts": verdicts,
+                    "notices": [{"id": n.id, "at": n.at, "kind": n.kind, "text_kk": n.text_kk, "text_ru": n.text_ru,
+                                 "text_en": n.text_en} for n in cabinet]}
+
     def document(self, doc_id: str, *, user: Any) -> Document:
         with reading(self._sf) as session:
             row = ownership.document(session, doc_id, user)
@@ -334,43 +361,32 @@ class LicensingService:
             audit.append(session, at=now, actor=user.username, kind="pool_notice", clause="R16",
                          data={"licence": number, "changed_at": legal_time.iso(changed_at),
                                "due_at": legal_time.iso(due), "late": late, "pool": pool})
-            session.add(CabinetNotice(application_id=None, licence_number=number, bin_iin=licence.holder_bin_iin,
-                                      at=now, kind="pool_notice_received",
-                                      text_kk=f"Пул туралы хабарлама қабылданды (лицензия № {number})"
-                                              + (" — мерзімі өткен" if late else ""),
-                                      text_ru=f"Уведомление об изменении пула принято (лицензия № {number})"
-                                              + (" — с нарушением срока" if late else ""),
-                                      text_en=f"Pool change notice received (licence {number})"
-                                              + (" — late" if late else "")))
+            notices.post(session, at=now, kind="pool_notice_received", bin_iin=licence.holder_bin_iin,
+                         licence_number=number, clause="R16", texts={
+                             "kk": f"Пул туралы хабарлама қабылданды (лицензия № {number})"
+                                   + (" — мерзімі өткен" if late else ""),
+                             "ru": f"Уведомление об изменении пула принято (лицензия № {number})"
+                                   + (" — с нарушением срока" if late else ""),
+                             "en": f"Pool change notice received (licence {number})" + (" — late" if late else "")})
         return {"due_at": legal_time.iso(due), "late": late, "received_at": legal_time.iso(now),
                 "licence_number": number}
 
     def state_position(self, app_id: str, body: Any, *, user: Any) -> dict[str, Any]:
         """The applicant's position before the hearing (R10): engine/licensing/hearing.py."""
-        from engine.licensing import hearing
-
         return hearing.state_position(self, app_id, body, user=user)
 
     # -- complaints and suspensions (engine/licensing/complaints.py, suspensions.py) ------------------------------
 
     def file_complaint(self, body: Any, *, user: Any) -> dict[str, Any]:
-        from engine.licensing import complaints
-
         return complaints.file_complaint(self, body, user=user)
 
     def court_appeal(self, complaint_id: str, body: Any, *, user: Any) -> dict[str, Any]:
-        from engine.licensing import complaints
-
         return complaints.court_appeal(self, complaint_id, body, user=user)
 
     def start_suspension(self, number: str, body: Any, *, user: Any) -> dict[str, Any]:
-        from engine.licensing import suspensions
-
         return suspensions.start_suspension(self, number, body, user=user)
 
     def report_remedy(self, instance_id: str, body: Any, *, user: Any) -> dict[str, Any]:
-        from engine.licensing import suspensions
-
         return suspensions.report_remedy(self, instance_id, body, user=user)
 
     # -- the legal terms in force and their four-eyes changes (engine/licensing/terms_table.py) ------------------

@@ -19,6 +19,7 @@ from engine import audit, legal_time
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.licensing import ownership
 from engine.licensing import register as licence_register
+from engine.licensing.acts import base_context, issue_document, notify
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
@@ -91,12 +92,12 @@ def report_remedy(service: Any, instance_id: str, body: Any, *, user: Any) -> di
         raise InvalidInput("describe how the violation was remedied", field="text")
     payload = {"remedy": {"text": body["text"], "evidence": body.get("evidence") or [],
                           "reported_at": legal_time.iso(service.clock.now()), "by": user.username}}
-    service.wiring.engine.deliver_message(instance_id, "remedy_reported", payload, actor=user.username)
+    service.wiring.engine.officer.deliver_message(instance_id, "remedy_reported", payload, actor=user.username)
     return suspension_state(service, instance_id)
 
 
 def suspension_state(service: Any, instance_id: str) -> dict[str, Any]:
-    view = service.wiring.engine.get_instance(instance_id, detail=True)
+    view = service.wiring.engine.officer.get_instance(instance_id, detail=True)
     return {"status": view.status, "active": view.active, "outcome": view.outcome,
             "deadlines": [{"name": t.name, "clause": t.clause, "due_at": legal_time.iso(t.due_at)}
                           for t in view.timers if t.fired_at is None and t.cancelled_at is None]}
@@ -156,15 +157,13 @@ def _end_of(day: Any) -> datetime:
 
 
 def _document(call: OperationCall, kind: str, text: str) -> list[str]:
-    from engine.licensing.operations import _issue, _notify, base_context
-
     app = call.step.session.get(Application, call.data.get("application_id")) if call.data.get("application_id") \
         else None
     if app is None:
         return []
     context = {**base_context(app, call.step.now), "licence_number": _number(call), "text": text}
-    docs = _issue(call, app, kind, context)
-    _notify(call, app, kind, {"kk": text, "ru": text, "en": text})
+    docs = issue_document(call, app, kind, context)
+    notify(call, app, kind, {"kk": text, "ru": text, "en": text})
     return docs
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from engine import legal_time
 from engine.documents.dates import licence_valid_until
+from engine.licensing import notices
 from engine.licensing import register as licence_register
 from engine.operations import OperationCall, OperationRegistry
-from engine.store.licensing_tables import Application, CabinetNotice, Licence
+from engine.store.licensing_tables import Application, Licence
 
 PROCESS = "licence_validity"
 REMINDER_DAYS_BEFORE = 30  # the system's own reminder, in calendar days before the last day (not a legal term)
@@ -60,10 +61,9 @@ def compute(call: OperationCall) -> dict[str, Any]:
 
 
 def _notify(call: OperationCall, licence: Licence, kind: str, texts: dict[str, str]) -> None:
-    call.step.session.add(CabinetNotice(application_id=call.data.get("application_id"), licence_number=licence.number,
-                                        bin_iin=licence.holder_bin_iin, at=call.step.now, kind=kind,
-                                        text_kk=texts["kk"], text_ru=texts["ru"], text_en=texts["en"]))
-    call.step.outbox(kind, element=call.element, clause="LDA.9", payload={"licence": licence.number})
+    notices.post(call.step.session, at=call.step.now, kind=kind, texts=texts, bin_iin=licence.holder_bin_iin,
+                 application_id=call.data.get("application_id"), licence_number=licence.number,
+                 instance_id=call.step.instance.id, element=call.element, clause="LDA.9")
 
 
 def _still_in_force(call: OperationCall, licence: Licence) -> bool:

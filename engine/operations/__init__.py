@@ -35,6 +35,12 @@ class Operation:
     params: tuple[str, ...] = ()
     clause: str = ""
     external: bool = False  # calls an outside system: runs in a step of its own, a failure is an incident
+    own_step: bool = False  # slow local work (rendering and signing acts): a step of its own, out of the caller's
+
+    @property
+    def deferred(self) -> bool:
+        """Run after the step that reaches it commits, in a transaction of its own; a failure is an incident."""
+        return self.external or self.own_step
 
 
 @dataclass
@@ -42,9 +48,9 @@ class OperationRegistry:
     operations: dict[str, Operation] = field(default_factory=dict)
 
     def register(self, name: str, *, description: str, params: tuple[str, ...] = (), clause: str = "",
-                 external: bool = False) -> Callable[[OperationFunc], OperationFunc]:
+                 external: bool = False, own_step: bool = False) -> Callable[[OperationFunc], OperationFunc]:
         def decorator(func: OperationFunc) -> OperationFunc:
-            self.operations[name] = Operation(name, func, description, params, clause, external)
+            self.operations[name] = Operation(name, func, description, params, clause, external, own_step)
             return func
 
         return decorator

@@ -104,7 +104,7 @@ def run_step(session_factory: SessionFactory, runtime: Runtime, instance_id: str
                 return StepOutcome(instance_id, element, "skipped", incident_id)
             if incident is not None and not incident_id:
                 return StepOutcome(instance_id, element, "skipped", incident.id)  # waits for its retry
-            ran = runtime.run_continuation(session, instance_id, element, actor=actor)
+            ran = runtime.run_continuation(session, instance_id, element, actor=row.actor or actor)
             if incident is not None:
                 _resolve(session, incident, actor=actor, now=runtime.clock.now(),
                          resolution="retried: the step ran" if ran else "the instance no longer waits at this step")

@@ -149,6 +149,10 @@ class Runtime:
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer open")
+        rules = self.ports.services.get("task_rules")
+        problems = rules(row.form, data, task.data) if rules is not None else []
+        if problems:
+            raise InvalidInput(problems)
         before = completed_ids(workflow)
         task.data[row.form] = copy.deepcopy(data)
         stamps = dict(task.data.get("completed_at") or {})

@@ -47,3 +47,19 @@ def require_assignee(username: str, roles: Collection[str] | None, lane: str) ->
         raise InvalidInput([FieldProblem("assignee", f"unknown user '{username}'")])
     if not may_act(roles, lane):
         raise InvalidInput([FieldProblem("assignee", f"'{username}' does not hold the role '{lane}' of this task")])
+
+
+STAFF_LANES = ("officer", "signer", "head", "quality_authority")
+SEE_EVERY_CLAIM = ("head", "admin")
+
+
+def listed_lanes(roles: Collection[str]) -> set[str]:
+    """The lanes a user's task list shows: those it acts in; every staff lane for an administrator."""
+    if "admin" in roles:
+        return set(STAFF_LANES)
+    return acting_lanes(roles) & set(STAFF_LANES)
+
+
+def sees_every_claim(roles: Collection[str]) -> bool:
+    """The head of the unit (and the administrator) see tasks claimed by colleagues, to reassign them."""
+    return any(role in SEE_EVERY_CLAIM for role in roles)

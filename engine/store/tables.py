@@ -269,14 +269,16 @@ class Incident(Base):
 
 
 class Continuation(Base):
-    """A service task that calls an outside system, ready to run in a step of its own (so its failure
-    leaves the steps before it committed); the row goes when the task has run."""
+    """A service task ready to run in a step of its own (it calls an outside system, or renders acts), so its
+    failure leaves the steps before it committed; the row goes when the task has run. ``actor``: the person
+    whose step reached it — the task runs on their behalf whoever retries it."""
 
     __tablename__ = "continuation"
 
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), primary_key=True)
     element: Mapped[str] = mapped_column(String(100), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str | None] = mapped_column(String(100))
 
 
 class OutboxDelivery(Base):

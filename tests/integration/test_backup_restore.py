@@ -19,11 +19,11 @@ def _continues(url: str, clock_at: datetime) -> None:
     restored = build_engine(make_db_engine(url), clock=SimulatedClock(clock_at))
     tasks = open_tasks(restored)
     assert len(tasks) == 2
-    assert restored.engine.verify_audit().valid
-    fired = restored.engine.fire_due_timers()
+    assert restored.engine.auditor.verify_audit().valid
+    fired = restored.engine.operator.fire_due_timers()
     assert [f.element for f in fired] == ["review_deadline"]  # the second instance's deadline, due by now
-    done = restored.engine.complete_task(tasks[0].id, {"decision": "incomplete", "reason": "x"}, actor="officer",
-                                         roles=["officer"])
+    done = restored.engine.officer.complete_task(tasks[0].id, {"decision": "incomplete", "reason": "x"},
+                                                 actor="officer", roles=["officer"])
     assert done.status == "completed"
     restored.db.dispose()
 

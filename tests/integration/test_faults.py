@@ -40,7 +40,7 @@ def test_two_schedulers_running_together_never_double_fire(pg_url):
 
     def run(i: int) -> None:
         barrier.wait()
-        results[i] = schedulers[i].engine.fire_due_timers()
+        results[i] = schedulers[i].engine.operator.fire_due_timers()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
     for t in threads:
@@ -53,14 +53,14 @@ def test_two_schedulers_running_together_never_double_fire(pg_url):
     with wiring.engine.session_factory() as session:
         assert session.scalar(select(func.count()).where(AuditEvent.kind == "timer_fired")) == 24
         assert session.scalar(select(func.count()).where(Timer.fired_at.is_not(None))) == 24
-    assert wiring.engine.verify_audit().valid
+    assert wiring.engine.auditor.verify_audit().valid
 
 
 def test_a_scheduler_down_for_a_day_fires_the_missed_timers_in_due_order(pg_url):
     wiring, _ = make_engine(pg_url, T0)
     _start_many(wiring, 8)
     restarted = build_engine(make_db_engine(pg_url), clock=SimulatedClock(T0 + timedelta(days=9)))
-    fired = restarted.engine.fire_due_timers()
+    fired = restarted.engine.operator.fire_due_timers()
     assert len(fired) == 8
     assert [f.due_at for f in fired] == sorted(f.due_at for f in fired)
 
@@ -81,7 +81,7 @@ def test_a_burst_of_concurrent_completions_yields_exactly_one_success_per_task(p
         barrier.wait()
         for task in tasks:
             try:
-                engine.complete_task(task.id, {"decision": "incomplete", "reason": f"worker {n}"},
+                engine.officer.complete_task(task.id, {"decision": "incomplete", "reason": f"worker {n}"},
                                      actor=f"officer{n}", roles=["officer"])
                 with lock:
                     successes.append(task.id)
@@ -118,7 +118,7 @@ KILL_SCRIPT = textwrap.dedent("""
     registry.register("noop", description="stuck")(stuck)
     wiring = build_engine(make_db_engine(sys.argv[1]), clock=SimulatedClock(datetime(2025, 3, 3, 4, tzinfo=UTC)),
                           operations=registry)
-    wiring.engine.start_instance("example_review", {"registered_at": "2025-03-03T10:00:00+05:00",
+    wiring.engine.officer.start_instance("example_review", {"registered_at": "2025-03-03T10:00:00+05:00",
                                                     "application_id": "a"}, actor="portal")
 """)
 
@@ -141,7 +141,7 @@ def test_kill_9_in_the_middle_of_a_step_leaves_no_half_written_state(pg_url):
     # the step is simply done again, and completes
     instance = start_review(wiring)
     assert instance.active == ["review", "review_deadline"]
-    assert wiring.engine.verify_audit().valid
+    assert wiring.engine.auditor.verify_audit().valid
 
 
 class _Proxy:

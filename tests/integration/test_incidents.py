@@ -127,7 +127,7 @@ def test_a_malformed_answer_waits_for_a_person_and_keeps_the_checks_before_it(si
 
     engine = api.client.application.extensions["licensing"].engine
     api.set_clock("2099-01-01T10:00:00+05:00")
-    engine.retry_due_incidents()  # not transient: the scheduler leaves it to a person
+    engine.operator.retry_due_incidents()  # not transient: the scheduler leaves it to a person
     [still] = incidents(api)
     assert still["attempts"] == 1
 
@@ -151,18 +151,18 @@ def test_transient_incidents_are_retried_by_the_scheduler_after_a_growing_wait(s
     [incident] = incidents(api)
     assert incident["next_retry_at"] == "2025-06-05T10:01:00+05:00"  # a minute after the first failure
 
-    engine.retry_due_incidents()
+    engine.operator.retry_due_incidents()
     assert incidents(api)[0]["attempts"] == 1  # not due yet
 
     api.set_clock("2025-06-05T10:01:30+05:00")
-    engine.retry_due_incidents()
+    engine.operator.retry_due_incidents()
     [again] = incidents(api)
     assert again["attempts"] == 2 and again["next_retry_at"] == "2025-06-05T10:03:30+05:00"  # then two minutes
 
     gateway.outage = False
     seed_good_answers(gateway, body)
     api.set_clock("2025-06-05T10:04:00+05:00")
-    engine.retry_due_incidents()
+    engine.operator.retry_due_incidents()
     assert incidents(api) == []
     [resolved] = incidents(api, status="resolved")
     assert resolved["resolved_by"] == "scheduler" and resolved["attempts"] == 2
@@ -206,7 +206,7 @@ def test_two_schedulers_retrying_at_once_run_each_step_exactly_once(pg_url, tmp_
 
         def run(engine: Any) -> None:
             start.wait()
-            engine.retry_due_incidents()
+            engine.operator.retry_due_incidents()
 
         threads = [threading.Thread(target=run, args=(engine,)) for engine in schedulers]
         for thread in threads:

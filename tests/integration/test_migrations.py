@@ -82,6 +82,6 @@ def test_only_the_upgrade_step_migrates_and_workers_refuse_an_old_schema(tmp_pat
     upgraded.extensions["licensing"].wiring.db.dispose()
     worker = create_app(settings)
     try:
-        assert [v.key for v in worker.extensions["licensing"].engine.list_definitions()], "processes/ deployed"
+        assert [v.key for v in worker.extensions["licensing"].engine.analyst.list_definitions()], "processes/ deployed"
     finally:
         worker.extensions["licensing"].wiring.db.dispose()

@@ -99,7 +99,7 @@ def test_a_delivery_that_keeps_failing_is_dead_until_the_administrator_sends_it_
     api.set_clock("2025-06-05T10:00:31+05:00")
     assert post.run()["dead"] == 1
     engine = app.extensions["licensing"].engine
-    [dead], counts = engine.list_deliveries(status="dead")
+    [dead], counts = engine.admin.list_deliveries(status="dead")
     assert dead["channel"] == "cabinet" and dead["attempts"] == 2
     assert dead["last_error"] == "the receiver answered 500"
     assert counts == {"dead": 1}
@@ -118,7 +118,7 @@ def test_a_delivery_that_keeps_failing_is_dead_until_the_administrator_sends_it_
     assert r.status_code == 302
     receiver.fail_next = 0
     assert post.run()["delivered"] == 1
-    assert engine.list_deliveries(status="delivered")[1] == {"delivered": 1}
+    assert engine.admin.list_deliveries(status="delivered")[1] == {"delivered": 1}
     assert receiver.received()[0]["headers"]["Idempotency-Key"] == dead["idempotency_key"]
 
 

@@ -47,3 +47,21 @@ def test_a3_10_an_automatic_finding_is_set_aside_only_with_a_recorded_justificat
     events = api.get(f"/api/v1/instances/{app['instance_id']}", user="auditor").get_json()["events"]
     rechecks = [e["data"]["result"] for e in events if e["element"] == "recheck_at_decision_task"]
     assert rechecks[-1]["disproved"] == {"A3.10.4": why} and rechecks[-1]["outcome"] == "clear"
+
+
+def test_a3_10_2_an_unpaid_fee_found_at_registration_is_set_aside_only_with_a_recorded_justification(api):
+    # Wednesday 4 June 2025, 10:00: the gateway shows no payment, so the fee check finds A3.10.2 at registration
+    api.set_clock("2025-06-04T10:00:00+05:00")
+    app_id = api.submit(issue_body(api, "II")).get_json()["id"]
+    api.do(app_id, "completeness_check", {"decision": "complete"})
+    task = next(t for t in api.tasks(app_id) if t["element"] == "qualification_check")
+    r = api.complete(task["id"], {"decision": "compliant"})
+    assert r.status_code == 422, r.get_json()
+    assert [e["field"] for e in r.get_json()["errors"]] == ["disproved"]
+    assert "A3.10.2" in r.get_json()["errors"][0]["message"]
+    r = api.complete(task["id"], {"decision": "compliant", "disproved": [{"ground": "A3.10.2", "justification": "  "}]})
+    assert r.status_code == 422, r.get_json()
+    r = api.complete(task["id"], {"decision": "compliant", "disproved": [
+        {"ground": "A3.10.2", "justification": "Paid at the bank on 3 June, receipt No. 118 attached to the file"}]})
+    assert r.status_code == 200, r.get_json()
+    assert [t["element"] for t in api.tasks(app_id, user="signer")] == ["sign_licence"]

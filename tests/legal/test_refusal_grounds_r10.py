@@ -67,6 +67,9 @@ def test_r10_the_applicant_states_its_position_before_the_hearing_and_the_minute
                     user="portal2").status_code == 404  # another applicant
     seen = api.application(app["id"], user="officer")["positions"]  # the officer reads it with the application
     assert seen[0]["text"].startswith("The data-centre lease was renewed")
+    [hearing] = [t for t in api.tasks(app["id"]) if t["element"] == "hearing"]
+    on_task = api.get(f"/api/v1/tasks/{hearing['id']}", user="officer").get_json()["applicant_positions"]
+    assert [(p["text"][:30], p["documents"]) for p in on_task] == [("The data-centre lease was rene", [evidence])]
     api.do(app["id"], "hearing", {"decision": "refuse", "grounds": ["A3.10.3"], "minutes": "Heard; not convinced."})
     api.do(app["id"], "sign_refusal", {"decision": "sign"}, user="signer")
     events = api.get(f"/api/v1/instances/{app['instance_id']}", user="auditor").get_json()["events"]

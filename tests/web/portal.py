@@ -22,7 +22,8 @@ class Api:
         return self.tokens[user]
 
     def headers(self, user: str, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(user)}", **extra}
+        # the tests read the API's messages in English; tests/web/test_i18n_catalogs.py asks for kk and ru
+        return {"Authorization": f"Bearer {self.token(user)}", "Accept-Language": "en", **extra}
 
     def get(self, path: str, user: str = "admin", **kw: Any) -> Any:
         return self.client.get(path, headers=self.headers(user), **kw)
@@ -132,8 +133,12 @@ def valid_bin(prefix: str = "2103400") -> str:
             return first + str(digit)
 
 
-def pay_fee(api: Api, body: dict[str, Any], paid_at: str, mci: int = 3932) -> None:
-    api.pay(body["applicant"]["bin_iin"], FEE_KZT[body["subtype"]] * mci, paid_at)
+MCI_KZT = {2025: 3932, 2026: 4325}  # the monthly calculation index by year (republican budget laws)
+
+
+def pay_fee(api: Api, body: dict[str, Any], paid_at: str, mci: int | None = None) -> None:
+    """Pay the licence fee in full at ``paid_at``: the subtype's MCI count at that year's index (A3.7)."""
+    api.pay(body["applicant"]["bin_iin"], FEE_KZT[body["subtype"]] * (mci or MCI_KZT[int(paid_at[:4])]), paid_at)
 
 
 def drive_to_licence(api: Api, app_id: str) -> dict[str, Any]:

@@ -109,6 +109,7 @@ def test_a_court_ban_found_then_lifted_at_the_hearing_ends_with_a_licence(api):
 def test_a_signer_can_return_the_draft_to_the_officer(api):
     api.set_clock(MORNING)
     body = issue_body(api, "II")
+    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
     app = submit(api, body)
     api.do(app["id"], "completeness_check", {"decision": "complete"})
     api.do(app["id"], "qualification_check", {"decision": "compliant"})

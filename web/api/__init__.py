@@ -18,9 +18,8 @@ from flask import request
 from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from engine.errors import FieldProblem, InvalidInput
-from forms.formats import format_checker
-from forms.validation import schema_errors
+from engine import FieldProblem, InvalidInput
+from forms import format_checker, schema_errors
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -208,23 +207,3 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
         Draft202012Validator.check_schema(schema)
         validator = _VALIDATORS[id(schema)] = Draft202012Validator(schema, format_checker=_FORMATS)
     return validator
-
-
-def register_blueprints(app: Any) -> None:
-    from web.api import (
-        admin,
-        applications,
-        audit,
-        auth,
-        complaints,
-        incidents,
-        processes,
-        register,
-        tasks,
-        terms,
-        verify,
-    )
-
-    for module in (auth, admin, applications, tasks, register, audit, processes, complaints, verify, incidents, terms):
-        app.register_blueprint(module.bp)
-    app.register_blueprint(verify.page)

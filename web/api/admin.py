@@ -6,8 +6,7 @@ from typing import Any
 
 from apiflask import APIBlueprint
 
-from engine import legal_time
-from engine.errors import NotFound
+from engine import NotFound, legal_time
 from web.api import json_body, parse_moment, schemas
 from web.auth import requires
 from web.services import services
@@ -34,7 +33,7 @@ def get_clock() -> Any:
 def set_clock() -> Any:
     _require_simulated()
     body = json_body(schemas.CLOCK)
-    fired = services().engine.set_clock(parse_moment(body["now"], "now"))
+    fired = services().engine.operator.set_clock(parse_moment(body["now"], "now"))
     return {"now": legal_time.iso(services().clock.now()), "fired": [f.as_dict() for f in fired]}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import Response, request
 
-from engine.errors import InvalidInput
+from engine import InvalidInput
 from web.api import json_body
 from web.auth import requires, user
 from web.services import services

@@ -7,9 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import request
 
-from engine import inspection
-from engine.errors import InvalidInput
-from engine.transactions import reading, transaction
+from engine import COUNT_CAP, INSTANCE_SORTS, InstanceFilter, InvalidInput
 from web import exports
 from web.api import int_arg, moment_arg
 from web.auth import requires, user
@@ -31,12 +29,12 @@ def _flag(name: str) -> bool | None:
     raise InvalidInput("must be true or false", field=name)
 
 
-def instance_filter() -> inspection.InstanceFilter:
+def instance_filter() -> InstanceFilter:
     version = request.args.get("version")
     sort = request.args.get("sort", "-started_at")
-    if sort.lstrip("-") not in inspection.SORTS:
-        raise InvalidInput(f"sort by one of {', '.join(inspection.SORTS)} (prefix '-' for descending)", field="sort")
-    return inspection.InstanceFilter(
+    if sort.lstrip("-") not in INSTANCE_SORTS:
+        raise InvalidInput(f"sort by one of {', '.join(INSTANCE_SORTS)} (prefix '-' for descending)", field="sort")
+    return InstanceFilter(
         process=request.args.get("process") or None,
         version=int_arg("version", 1, minimum=1, maximum=10**6) if version else None,
         status=request.args.get("status") or None, outcome=request.args.get("outcome") or None,
@@ -48,21 +46,20 @@ def instance_filter() -> inspection.InstanceFilter:
 
 
 def _log(kind: str, data: dict[str, Any]) -> None:
-    engine = services().engine
-    with transaction(engine.session_factory) as session:
-        inspection.log_access(session, actor=user().username, kind=kind, now=engine.clock.now(), data=data)
+    services().engine.auditor.log_access(actor=user().username, kind=kind, data=data)
 
 
 @bp.get("/instances")
-@bp.doc(summary="Search process instances (filters, paging, sorting); the search is itself logged")
+@bp.doc(summary="Search process instances (filters, paging, sorting); the search is itself logged",
+        description="X-Total-Count is exact below 10 000; from 10 000 matching instances on it reads 10000 "
+                    "and X-Total-Count-Capped is true.")
 @requires(*AUDIT_READERS)
 def search_instances() -> Any:
     f = instance_filter()
     offset, limit = int_arg("offset", 0, maximum=10**7), int_arg("limit", 50, minimum=1, maximum=500)
-    with reading(services().engine.session_factory) as session:
-        items, total = inspection.search(session, f, offset=offset, limit=limit)
+    items, total = services().engine.auditor.search(f, offset=offset, limit=limit)
     _log("auditor_search", {"query": request.args.to_dict(), "results": total})
-    return items, 200, {"X-Total-Count": str(total)}
+    return items, 200, {"X-Total-Count": str(total), "X-Total-Count-Capped": str(total >= COUNT_CAP).lower()}
 
 
 @bp.get("/instances/export")
@@ -72,8 +69,7 @@ def export_instances() -> Any:
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "json"):
         raise InvalidInput("must be csv or json", field="format")
-    with reading(services().engine.session_factory) as session:
-        items, total = inspection.search(session, instance_filter(), offset=0, limit=10_000)
+    items, total = services().engine.auditor.search(instance_filter(), offset=0, limit=10_000)
     _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt})
     return exports.instances(items, fmt)
 
@@ -82,7 +78,7 @@ def export_instances() -> Any:
 @bp.doc(summary="One instance: path, active elements, timers and every audit event (the view is logged)")
 @requires(*AUDIT_READERS)
 def get_instance(instance_id: str) -> Any:
-    view = services().engine.get_instance(instance_id).as_dict()
+    view = services().engine.officer.get_instance(instance_id).as_dict()
     _log("auditor_view", {"instance_id": instance_id})
     return view
 
@@ -94,7 +90,7 @@ def export_instance(instance_id: str) -> Any:
     fmt = request.args.get("format", "json")
     if fmt not in ("csv", "json"):
         raise InvalidInput("must be csv or json", field="format")
-    view = services().engine.get_instance(instance_id).as_dict()
+    view = services().engine.officer.get_instance(instance_id).as_dict()
     _log("auditor_export", {"instance_id": instance_id, "format": fmt})
     return exports.history(view, fmt)
 
@@ -103,7 +99,7 @@ def export_instance(instance_id: str) -> Any:
 @bp.doc(summary="Verify the tamper-evident chain of the whole history (or one instance's: ?instance=ID)")
 @requires(*AUDIT_READERS)
 def verify() -> Any:
-    result = services().engine.verify_audit(instance_id=request.args.get("instance") or None)
+    result = services().engine.auditor.verify_audit(instance_id=request.args.get("instance") or None)
     return result.as_dict()
 
 
@@ -112,5 +108,6 @@ def verify() -> Any:
 @requires("auditor", "admin")
 def monitoring() -> Any:
     after = int_arg("after", 0, maximum=2**62)
-    events = services().engine.monitoring_feed(after=after, limit=int_arg("limit", 100, minimum=1, maximum=1000))
+    limit = int_arg("limit", 100, minimum=1, maximum=1000)
+    events = services().engine.operator.monitoring_feed(after=after, limit=limit)
     return {"events": events, "next": events[-1]["id"] if events else after}

@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import request
 
-from engine.errors import FieldProblem, InvalidInput
+from engine import FieldProblem, InvalidInput
 from web.api import json_body
 from web.auth import presented_token, requires
 from web.services import services

@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import request
 
-from engine.errors import InvalidInput
+from engine import InvalidInput
 from web.api import json_body, schemas
 from web.auth import requires, user
 from web.services import services
@@ -25,7 +25,7 @@ def list_incidents() -> Any:
     status = request.args.get("status") or "open"
     if status not in STATUSES:
         raise InvalidInput(f"one of: {', '.join(STATUSES)}", field="status")
-    return services().engine.list_incidents(status=STATUSES[status])
+    return services().engine.admin.list_incidents(status=STATUSES[status])
 
 
 @bp.post("/<incident_id>/retry")
@@ -33,7 +33,7 @@ def list_incidents() -> Any:
                 "new attempt's error)")
 @requires("admin")
 def retry_incident(incident_id: str) -> Any:
-    return services().engine.retry_incident(incident_id, actor=user().username)
+    return services().engine.admin.retry_incident(incident_id, actor=user().username)
 
 
 @bp.post("/<incident_id>/resolve")
@@ -42,4 +42,4 @@ def retry_incident(incident_id: str) -> Any:
 @requires("admin")
 def resolve_incident(incident_id: str) -> Any:
     body = json_body(RESOLVE)
-    return services().engine.resolve_incident(incident_id, actor=user().username, resolution=body["resolution"])
+    return services().engine.admin.resolve_incident(incident_id, actor=user().username, resolution=body["resolution"])

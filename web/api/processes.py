@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import request
 
-from engine.errors import InvalidInput
+from engine import InvalidInput
 from web.auth import requires, user
 from web.security import diagram_download
 from web.services import services
@@ -19,7 +19,7 @@ bp = APIBlueprint("api_processes", __name__, url_prefix="/api/v1/processes", tag
 @bp.doc(summary="Every deployed version")
 @requires("analyst", "auditor", "admin", "officer")
 def list_processes() -> Any:
-    return [v.as_dict() for v in services().engine.list_definitions()]
+    return [v.as_dict() for v in services().engine.analyst.list_definitions()]
 
 
 @bp.post("")
@@ -30,7 +30,7 @@ def deploy() -> Any:
     if not data:
         raise InvalidInput("the BPMN XML is the request body", field="")
     name = request.headers.get("X-Filename") or "upload.bpmn"
-    views = services().engine.deploy(data, name, actor=user().username)
+    views = services().engine.analyst.deploy(data, name, actor=user().username)
     created = any(v.created for v in views)
     body = [v.as_dict() for v in views]
     return (body[0] if len(body) == 1 else body), 201 if created else 200
@@ -40,8 +40,8 @@ def deploy() -> Any:
 @bp.doc(summary="Validate BPMN XML without deploying")
 @requires("analyst")
 def validate() -> Any:
-    problems = services().engine.validate(request.get_data(), request.headers.get("X-Filename") or "upload.bpmn",
-                                          actor=user().username)
+    name = request.headers.get("X-Filename") or "upload.bpmn"
+    problems = services().engine.analyst.validate(request.get_data(), name, actor=user().username)
     return {"valid": not problems, "errors": [{"line": p.line, "field": p.element or "", "message": p.message}
                                               for p in problems]}
 
@@ -51,4 +51,4 @@ def validate() -> Any:
                                                      "renders or runs what the diagram contains.")
 @requires("analyst", "auditor", "admin")
 def xml(key: str, version: int) -> Any:
-    return diagram_download(services().engine.definition_xml(key, version), f"{key}-v{version}.bpmn")
+    return diagram_download(services().engine.analyst.definition_xml(key, version), f"{key}-v{version}.bpmn")

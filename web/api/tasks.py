@@ -8,13 +8,22 @@ from apiflask import APIBlueprint
 from flask import request
 
 import forms
-from engine.errors import InvalidInput, ProcessFailure
-from engine.licensing.documents import SIGNING_FIELDS, browser_signing, signing_in_browser
-from engine.queries import TaskFilter
-from engine.views import TaskView
-from forms.registry import schema_of
+from engine import (
+    COUNT_CAP,
+    SIGNING_FIELDS,
+    InvalidInput,
+    ProcessFailure,
+    TaskFilter,
+    TaskView,
+    browser_signing,
+    listed_lanes,
+    sees_every_claim,
+    signing_in_browser,
+)
+from forms import schema_of
 from web.api import int_arg, json_body, moment_arg, schemas
 from web.auth import requires, user
+from web.error_messages import translate
 from web.services import services
 
 bp = APIBlueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", tag="Tasks")
@@ -32,33 +41,36 @@ def task_json(view: TaskView) -> dict[str, Any]:
 
 
 @bp.get("")
-@bp.doc(summary="Open tasks visible to the caller (its roles' lanes: unclaimed and its own)")
+@bp.doc(summary="Open tasks visible to the caller (its roles' lanes: unclaimed and its own)",
+        description="X-Total-Count is exact below 10 000; from 10 000 matching tasks on it reads 10000 and "
+                    "X-Total-Count-Capped is true.")
 @requires(*STAFF, "admin")
 def list_tasks() -> Any:
     me = user()
-    roles = set(me.roles) | ({"officer"} if me.has("head") else set())
-    if me.has("admin"):
-        roles |= {"officer", "signer", "head"}
+    roles = listed_lanes(me.roles)
     box = request.args.get("box", "all")
     if box not in ("all", "mine", "queue"):
         raise InvalidInput("must be all, mine or queue", field="box")
-    f = TaskFilter(roles=roles, user=None if me.has("head", "admin") else me.username, box=box,
+    f = TaskFilter(roles=roles, user=None if sees_every_claim(me.roles) else me.username, box=box,
                    application_id=request.args.get("application") or None,
                    process_key=request.args.get("procedure") or None, subtype=request.args.get("subtype") or None,
                    applicant=request.args.get("applicant") or None, bin_iin=request.args.get("bin_iin") or None,
                    due_before=moment_arg("due_before"))
-    views, total = services().engine.list_tasks(f, offset=int_arg("offset", 0, maximum=10**7),
+    views, total = services().engine.officer.list_tasks(f, offset=int_arg("offset", 0, maximum=10**7),
                                                 limit=int_arg("limit", 100, minimum=1, maximum=500))
-    return [task_json(v) for v in views], 200, {"X-Total-Count": str(total)}
+    return [task_json(v) for v in views], 200, {"X-Total-Count": str(total),
+                                                "X-Total-Count-Capped": str(total >= COUNT_CAP).lower()}
 
 
 @bp.get("/<task_id>")
 @bp.doc(summary="One task with its form")
 @requires(*STAFF, "admin", "auditor")
 def get_task(task_id: str) -> Any:
-    view = services().engine.get_task(task_id, roles=user().roles)
+    view = services().engine.officer.get_task(task_id, roles=user().roles)
     d = task_json(view)
     d["data"], d["draft"] = view.data, view.draft
+    # what the applicant stated before the hearing (R10), for the officer who holds it
+    d["applicant_positions"] = services().licensing.positions(view.application_id) if view.application_id else []
     return d
 
 
@@ -76,12 +88,12 @@ def complete(task_id: str) -> Any:
         data = {key: value for key, value in data.items() if key not in SIGNING_FIELDS}
     try:
         with signing_in_browser(signing):
-            instance = services().engine.complete_task(task_id, data, actor=me.username, roles=me.roles)
+            instance = services().engine.officer.complete_task(task_id, data, actor=me.username, roles=me.roles)
     except ProcessFailure:
         if signing is None or not signing.to_sign:
             raise
-        return {"errors": [{"field": "data.signed_xml", "message": "sign these acts with NCALayer (signXml) and "
-                            "send them again in signed_xml, with signed_at"}],
+        return {"errors": [{"field": "data.signed_xml", "message": translate(
+                    "sign these acts with NCALayer (signXml) and send them again in signed_xml, with signed_at")}],
                 "to_sign": signing.to_sign, "signed_at": signing.signed_at.isoformat()}, 422
     return {"task_id": task_id, "instance_id": instance.id, "status": instance.status,
             "active": instance.active, "outcome": instance.outcome}
@@ -93,7 +105,7 @@ def complete(task_id: str) -> Any:
 def claim(task_id: str) -> Any:
     assignee = json_body(schemas.TASK_CLAIM, optional=True).get("assignee")
     me = user()
-    return task_json(services().engine.claim_task(task_id, actor=me.username, roles=me.roles,
+    return task_json(services().engine.officer.claim_task(task_id, actor=me.username, roles=me.roles,
                                                   assignee=None if assignee is None else str(assignee)))
 
 
@@ -102,7 +114,7 @@ def claim(task_id: str) -> Any:
 @requires(*STAFF)
 def unclaim(task_id: str) -> Any:
     me = user()
-    return task_json(services().engine.claim_task(task_id, actor=me.username, roles=me.roles, release=True))
+    return task_json(services().engine.officer.claim_task(task_id, actor=me.username, roles=me.roles, release=True))
 
 
 @bp.put("/<task_id>/draft")
@@ -110,5 +122,5 @@ def unclaim(task_id: str) -> Any:
 @requires(*STAFF)
 def save_draft(task_id: str) -> Any:
     body = json_body(schemas.TASK_DRAFT)
-    services().engine.save_draft(task_id, body.get("data", body), actor=user().username, roles=user().roles)
+    services().engine.officer.save_draft(task_id, body.get("data", body), actor=user().username, roles=user().roles)
     return {"saved": True}

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine import Conflict, InvalidInput, NotFound
 from web.services import services
 from web.ui.i18n import t
 
@@ -31,16 +31,16 @@ def _integration_state() -> dict[str, Any]:
     """Lazy helpers for the pages that show incidents and deliveries beside their own content."""
 
     def held_applications() -> list[dict[str, Any]]:
-        items = services().engine.held_by_incidents()
+        items = services().engine.admin.held_by_incidents()
         for item in items:
             item["application_number"] = _application_number(item.get("application_id"))
         return items
 
     def incidents_of(instance_id: str) -> list[dict[str, Any]]:
-        return services().engine.list_incidents(status=None, instance_id=instance_id)
+        return services().engine.admin.list_incidents(status=None, instance_id=instance_id)
 
     def delivery_states(instance_id: str) -> dict[int, list[dict[str, Any]]]:
-        return services().engine.delivery_states(instance_id)
+        return services().engine.auditor.delivery_states(instance_id)
 
     return {"integration_text": text, "held_applications": held_applications, "incidents_of": incidents_of,
             "delivery_states": delivery_states}
@@ -60,10 +60,10 @@ def _application_number(application_id: str | None) -> str | None:
 def incidents() -> Any:
     _require_admin()
     engine = services().engine
-    open_items = engine.list_incidents(status="open")
+    open_items = engine.admin.list_incidents(status="open")
     for item in open_items:
         item["application_number"] = _application_number(item.get("application_id"))
-    resolved = engine.list_incidents(status="resolved")[:50]
+    resolved = engine.admin.list_incidents(status="resolved")[:50]
     return render_template("ui/admin_incidents.html", open_items=open_items, resolved=resolved,
                            title=text("incidents"))
 
@@ -73,7 +73,7 @@ def incidents() -> Any:
 def retry(incident_id: str) -> Any:
     _require_admin()
     try:
-        result = services().engine.retry_incident(incident_id, actor=current_user.user.username)
+        result = services().engine.admin.retry_incident(incident_id, actor=current_user.user.username)
     except NotFound:
         abort(404)
     except Conflict as exc:
@@ -91,7 +91,7 @@ def retry(incident_id: str) -> Any:
 def resolve(incident_id: str) -> Any:
     _require_admin()
     try:
-        services().engine.resolve_incident(incident_id, actor=current_user.user.username,
+        services().engine.admin.resolve_incident(incident_id, actor=current_user.user.username,
                                            resolution=request.form.get("resolution", ""))
     except NotFound:
         abort(404)
@@ -109,7 +109,7 @@ def deliveries() -> Any:
     status = request.args.get("status", "dead")
     if status not in ("dead", "pending", "delivered"):
         status = "dead"
-    items, counts = services().engine.list_deliveries(status=status)
+    items, counts = services().engine.admin.list_deliveries(status=status)
     return render_template("ui/admin_deliveries.html", items=items, counts=counts, status=status,
                            title=text("deliveries"))
 
@@ -119,7 +119,7 @@ def deliveries() -> Any:
 def requeue(delivery_id: int) -> Any:
     _require_admin()
     try:
-        services().engine.requeue_delivery(delivery_id, actor=current_user.user.username)
+        services().engine.admin.requeue_delivery(delivery_id, actor=current_user.user.username)
     except NotFound:
         abort(404)
     except Conflict as exc:

@@ -10,13 +10,8 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from engine import inspection, legal_time
-from engine.errors import NotFound
-from engine.store.licensing_tables import CabinetNotice, Document
-from engine.store.tables import OutboxEvent
-from engine.transactions import reading, transaction
+from engine import InstanceFilter, NotFound, legal_time, term_outcome
 from web import exports
 from web.api.audit import instance_filter
 from web.security import diagram_download
@@ -34,9 +29,7 @@ def _require_auditor() -> None:
 
 
 def _log(kind: str, data: dict[str, Any]) -> None:
-    engine = services().engine
-    with transaction(engine.session_factory) as session:
-        inspection.log_access(session, actor=current_user.user.username, kind=kind, now=engine.clock.now(), data=data)
+    services().engine.auditor.log_access(actor=current_user.user.username, kind=kind, data=data)
 
 
 def _day(name: str, *, end: bool = False) -> datetime | None:
@@ -48,7 +41,7 @@ def _day(name: str, *, end: bool = False) -> datetime | None:
     return datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=legal_time.TZ)
 
 
-def _search_filter() -> inspection.InstanceFilter:
+def _search_filter() -> InstanceFilter:
     """The API's filter, with what the workspace adds: a breached clause and a period of days."""
     f = instance_filter()
     return replace(f, breached_clause=request.args.get("breached_clause") or None,
@@ -65,8 +58,7 @@ def _clauses() -> list[str]:
 def search() -> Any:
     _require_auditor()
     page = page_number(request.args.get("page"))
-    with reading(services().engine.session_factory) as session:
-        items, total = inspection.search(session, _search_filter(), offset=(page - 1) * PAGE, limit=PAGE)
+    items, total = services().engine.auditor.search(_search_filter(), offset=(page - 1) * PAGE, limit=PAGE)
     _log("auditor_search", {"query": request.args.to_dict(), "results": total, "via": "workspace"})
     return render_template("ui/audit_search.html", items=items, total=total, page=page, clauses=_clauses(),
                            pages=max(1, -(-total // PAGE)), args=request.args, title=t("instances"))
@@ -77,8 +69,7 @@ def search() -> Any:
 def export() -> Any:
     _require_auditor()
     fmt = request.args.get("format", "csv")
-    with reading(services().engine.session_factory) as session:
-        items, _ = inspection.search(session, _search_filter(), offset=0, limit=10_000)
+    items, _ = services().engine.auditor.search(_search_filter(), offset=0, limit=10_000)
     _log("auditor_export", {"query": request.args.to_dict(), "rows": len(items), "format": fmt, "via": "workspace"})
     return exports.instances(items, fmt)
 
@@ -89,22 +80,17 @@ def instance(instance_id: str) -> Any:
     _require_auditor()
     engine = services().engine
     try:
-        view = engine.get_instance(instance_id)
+        view = engine.officer.get_instance(instance_id)
     except NotFound:
         abort(404)
     counts: dict[str, int] = {}
     for element in view.completed:
         counts[element] = counts.get(element, 0) + 1
-    with reading(engine.session_factory) as session:
-        documents = list(session.scalars(select(Document).where(Document.instance_id == instance_id)
-                                         .order_by(Document.signed_at, Document.kind, Document.lang)))
-        verdicts = {d.id: services().licensing.issuer.verify(session, d) for d in documents}
-        notices = list(session.scalars(select(CabinetNotice).where(CabinetNotice.application_id == view.business_key)
-                                       .order_by(CabinetNotice.id))) if view.business_key else []
-        feed = list(session.scalars(select(OutboxEvent).where(OutboxEvent.instance_id == instance_id)
-                                    .order_by(OutboxEvent.id)))
+    record = services().licensing.instance_record(instance_id, view.business_key)
+    documents, verdicts, notices = record["documents"], record["verdicts"], record["notices"]
+    feed = engine.auditor.feed(instance_id)
     _log("auditor_view", {"instance_id": instance_id, "via": "workspace"})
-    term_states = [inspection.term_outcome(due_at=tm.due_at, fired_at=tm.fired_at, cancelled_at=tm.cancelled_at,
+    term_states = [term_outcome(due_at=tm.due_at, fired_at=tm.fired_at, cancelled_at=tm.cancelled_at,
                                            instance_status=view.status, instance_ended_at=view.ended_at)
                    for tm in view.timers]
     return render_template("ui/audit_instance.html", view=view, counts=counts, documents=documents,
@@ -121,7 +107,7 @@ def export_instance(instance_id: str, fmt: str) -> Any:
     if fmt not in ("json", "csv"):
         abort(404)
     try:
-        view = services().engine.get_instance(instance_id).as_dict()
+        view = services().engine.officer.get_instance(instance_id).as_dict()
     except NotFound:
         abort(404)
     _log("auditor_export", {"instance_id": instance_id, "format": fmt, "via": "workspace"})
@@ -134,7 +120,7 @@ def definition_xml(key: str, version: int) -> Any:
     if not current_user.user.has("auditor", "admin", "analyst"):
         abort(403)
     try:
-        return diagram_download(services().engine.definition_xml(key, version), f"{key}-v{version}.bpmn")
+        return diagram_download(services().engine.analyst.definition_xml(key, version), f"{key}-v{version}.bpmn")
     except NotFound:
         abort(404)
 
@@ -144,7 +130,7 @@ def definition_xml(key: str, version: int) -> Any:
 def verify() -> Any:
     _require_auditor()
     instance_id = request.args.get("instance") or None
-    result = services().engine.verify_audit(instance_id=instance_id)
+    result = services().engine.auditor.verify_audit(instance_id=instance_id)
     _log("auditor_verify", {"instance_id": instance_id, "valid": result.valid})
     return render_template("ui/audit_verify.html", result=result, instance_id=instance_id, title=t("integrity"))
 
@@ -153,8 +139,7 @@ def verify() -> Any:
 @login_required
 def reports() -> Any:
     _require_auditor()
-    with reading(services().engine.session_factory) as session:
-        data = inspection.reports(session, since=_day("since"), until=_day("until", end=True))
+    data = services().engine.auditor.reports(since=_day("since"), until=_day("until", end=True))
     _log("auditor_report", {"via": "workspace", "query": request.args.to_dict()})
     return render_template("ui/audit_reports.html", data=data, data_json=json.dumps(data), args=request.args,
                            title=t("reports"))

@@ -8,10 +8,24 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required, login_user, logout_user
 
 import forms
-from engine import legal_time
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure, TooManyAttempts, Unauthorized
-from engine.licensing.documents import browser_signing, signing_in_browser
-from engine.queries import TaskFilter, case_timeline, pending_return
+from engine import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ProcessFailure,
+    TaskFilter,
+    TooManyAttempts,
+    Unauthorized,
+    browser_signing,
+    case_timeline,
+    legal_time,
+    listed_lanes,
+    pending_return,
+    sees_every_claim,
+    signing_in_browser,
+)
+from web.error_messages import translate
 from web.security import CONTENT_SECURITY_POLICY, local_path
 from web.services import services
 from web.ui import SessionUser
@@ -119,10 +133,8 @@ def switch_language() -> Any:
 
 
 def _roles() -> set[str]:
-    roles = set(me().roles) & STAFF
-    if "head" in roles:
-        roles.add("officer")
-    return roles
+    """The lanes whose tasks the user works on (an administrator's oversight is in the API and its own home)."""
+    return listed_lanes(set(me().roles) & STAFF)
 
 
 @bp.get("/tasks")
@@ -138,11 +150,11 @@ def tasks() -> Any:
     except ValueError:
         due_before = None
     page = page_number(args.get("page"))
-    f = TaskFilter(roles=roles, user=None if "head" in roles else me().username, box=box,
+    f = TaskFilter(roles=roles, user=None if sees_every_claim(me().roles) else me().username, box=box,
                    process_key=args.get("procedure") or None, subtype=args.get("subtype") or None,
                    applicant=args.get("applicant") or None, bin_iin=args.get("bin_iin") or None,
                    due_before=due_before, overdue=True if args.get("status") == "overdue" else None)
-    views, total = services().engine.list_tasks(f, offset=(page - 1) * PAGE, limit=PAGE)
+    views, total = services().engine.officer.list_tasks(f, offset=(page - 1) * PAGE, limit=PAGE)
     colleagues = services().accounts.staff("officer") if "head" in roles else []
     return render_template("ui/tasks.html", tasks=views, total=total, page=page, pages=max(1, -(-total // PAGE)),
                            args=args, box=box, colleagues=colleagues, title=t("tasks"))
@@ -153,7 +165,7 @@ def tasks() -> Any:
 def sign_queue() -> Any:
     if "signer" not in me().roles:
         abort(403)
-    views, total = services().engine.list_tasks(TaskFilter(roles={"signer"}, user=me().username), limit=100)
+    views, total = services().engine.officer.list_tasks(TaskFilter(roles={"signer"}, user=me().username), limit=100)
     return render_template("ui/tasks.html", tasks=views, total=total, page=1, pages=1, args={}, box="all",
                            colleagues=[], title=t("sign_queue"))
 
@@ -161,13 +173,13 @@ def sign_queue() -> Any:
 def _task_context(task_id: str) -> dict[str, Any]:
     engine = services().engine
     try:
-        task = engine.get_task(task_id, roles=me().roles)
+        task = engine.officer.get_task(task_id, roles=me().roles)
     except NotFound:
         abort(404)
     except Forbidden:
         abort(403)
-    instance = engine.get_instance(task.instance_id)
-    data = engine.instance_data(task.instance_id)
+    instance = engine.officer.get_instance(task.instance_id)
+    data = engine.officer.instance_data(task.instance_id)
     app = services().licensing.application_body(task.application_id) if task.application_id else {}
     schema = forms.load(task.form_key) if forms.exists(task.form_key) else {"properties": {}}
     timeline = case_timeline(instance.events)
@@ -215,7 +227,7 @@ def sign_acts(task_id: str) -> Any:
     data = {"decision": "sign", **({"comment": comment} if comment else {})}
     try:
         with signing_in_browser(browser):
-            services().engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
+            services().engine.officer.complete_task(task_id, data, actor=me().username, roles=me().roles)
     except ProcessFailure as exc:
         if browser.to_sign:
             return {"to_sign": browser.to_sign, "signed_at": legal_time.iso(browser.signed_at)}
@@ -229,7 +241,7 @@ def sign_acts(task_id: str) -> Any:
 
 
 def _sign_error(status: int, field: str, message: str) -> Any:
-    return {"errors": [{"field": field, "message": message}]}, status
+    return {"errors": [{"field": field, "message": translate(message)}]}, status
 
 
 @bp.post("/tasks/<task_id>")
@@ -241,20 +253,20 @@ def submit_task(task_id: str) -> Any:
     action = request.form.get("action", "complete")
     try:
         if action == "draft":
-            engine.save_draft(task_id, data, actor=me().username, roles=me().roles)
+            engine.officer.save_draft(task_id, data, actor=me().username, roles=me().roles)
             flash(t("draft_saved"), "ok")
             return redirect(url_for("ui.task", task_id=task_id))
         if action == "claim":
-            engine.claim_task(task_id, actor=me().username, roles=me().roles)
+            engine.officer.claim_task(task_id, actor=me().username, roles=me().roles)
             return redirect(url_for("ui.task", task_id=task_id))
         if action == "unclaim":
-            engine.claim_task(task_id, actor=me().username, roles=me().roles, release=True)
+            engine.officer.claim_task(task_id, actor=me().username, roles=me().roles, release=True)
             return redirect(url_for("ui.tasks"))
         if action == "assign":
             assignee = request.form.get("assignee", "")
-            engine.claim_task(task_id, actor=me().username, roles=me().roles, assignee=assignee)
+            engine.officer.claim_task(task_id, actor=me().username, roles=me().roles, assignee=assignee)
             return redirect(url_for("ui.tasks"))
-        engine.complete_task(task_id, data, actor=me().username, roles=me().roles)
+        engine.officer.complete_task(task_id, data, actor=me().username, roles=me().roles)
     except InvalidInput as exc:
         errors = _field_errors(exc, {f.name for f in ctx["fields"]})
         flash(errors["assignee"] if "assignee" in errors else t("fix_errors"), "error")
@@ -277,7 +289,8 @@ def _field_errors(exc: InvalidInput, names: set[str]) -> dict[str, str]:
     for problem in exc.problems:
         parts = [p for p in problem.field.split(".") if p != "data"]
         name = parts[0] if parts and (parts[0] in names or parts[0] == "assignee") else "_"
-        errors[name] = f"{errors[name]}; {problem.message}" if name in errors else problem.message
+        message = translate(problem.message)  # the engine's English, in the user's language
+        errors[name] = f"{errors[name]}; {message}" if name in errors else message
     return errors
 
 
@@ -306,17 +319,9 @@ def file(file_id: str) -> Any:
 @bp.get("/notifications")
 @login_required
 def notifications() -> Any:
-    from sqlalchemy import or_, select
-
-    from engine.store.tables import StaffNotification
-
-    recipients = [me().username] + [f"role:{r}" for r in me().roles]
-    with services().engine.session_factory() as s:
-        rows = list(s.scalars(select(StaffNotification).where(or_(*[StaffNotification.recipient == r
-                                                                    for r in recipients]))
-                              .order_by(StaffNotification.id.desc()).limit(100)))
+    rows = services().engine.officer.notifications(me().username, me().roles)
     now = services().clock.now()
     tomorrow = legal_time.add_working_days(now, 1)
-    soon, _ = services().engine.list_tasks(TaskFilter(roles=_roles() or {"officer"}, user=me().username,
+    soon, _ = services().engine.officer.list_tasks(TaskFilter(roles=_roles() or {"officer"}, user=me().username,
                                                       box="mine", due_before=tomorrow), limit=50)
     return render_template("ui/notifications.html", rows=rows, soon=soon, title=t("notifications"))
