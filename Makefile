@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export LICENSING_TEST_PG_URL ?= $(PG_URL)
 
-.PHONY: run test lint unit system-deps postgres assets bench bench-quick screenshots clean
+.PHONY: run test lint unit system-deps postgres assets catalogs translations bench bench-quick screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,24 @@ assets:
 	  fi; \
 	fi
 
-run: $(STAMP) assets
+# Translations (web/translations): the compiled .mo files are kept next to their .po files; a .po edited by hand
+# is compiled again by `make run` / `make test`. `make translations` extracts the msgids from the code, the
+# templates and the diagrams' timer names, merges them into kk, ru and en, and compiles.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+
+web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(VENV)/bin/pybabel -q compile -D messages -i $< -o $@
+
+catalogs: $(CATALOGS)
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project=mining-licensing \
+	  --copyright-holder="" -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching \
+	  --ignore-obsolete -w 120
+	$(VENV)/bin/pybabel compile -d web/translations --statistics
+
+run: $(STAMP) assets catalogs
 	$(VENV)/bin/licensing serve --demo
 
 lint: $(STAMP)
@@ -50,7 +67,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-test: $(STAMP) system-deps postgres assets lint
+test: $(STAMP) system-deps postgres assets catalogs lint
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q
 
 unit: $(STAMP)

@@ -1,4 +1,5 @@
-"""The one mapping from engine errors to HTTP answers: JSON ``{"errors": [...]}`` for every 4xx."""
+"""The one mapping from engine errors to HTTP answers: JSON ``{"errors": [...]}`` for every 4xx, its messages in
+the language of ``Accept-Language`` (web/error_messages.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (
+from engine import (
     Conflict,
     DefinitionInvalid,
     Forbidden,
@@ -20,12 +21,13 @@ from engine.errors import (
     Unauthorized,
     Unavailable,
 )
+from web.error_messages import translate
 
 log = logging.getLogger(__name__)
 
 
 def problem(status: int, message: str, field: str = "") -> tuple[Any, int]:
-    return jsonify({"errors": [{"field": field, "message": message}]}), status
+    return jsonify({"errors": [{"field": field, "message": translate(message)}]}), status
 
 
 def problem_or_page(status: int, message: str) -> Any:
@@ -37,12 +39,13 @@ def problem_or_page(status: int, message: str) -> Any:
 def register(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput) -> Any:
-        return jsonify({"errors": [p.as_dict() for p in exc.problems]}), 422
+        return jsonify({"errors": [{**p.as_dict(), "message": translate(p.message)} for p in exc.problems]}), 422
 
     @app.errorhandler(DefinitionInvalid)
     def _definition(exc: DefinitionInvalid) -> Any:
         return jsonify({"errors": [
-            {"field": p.element or "", "line": p.line, "file": p.file, "message": p.message} for p in exc.problems
+            {"field": p.element or "", "line": p.line, "file": p.file, "message": translate(p.message)}
+            for p in exc.problems
         ]}), 422
 
     @app.errorhandler(NotFound)
@@ -74,7 +77,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Unavailable)
     def _unavailable(exc: Unavailable) -> Any:
-        response = jsonify({"errors": [{"field": "", "message": str(exc)}]})
+        response = jsonify({"errors": [{"field": "", "message": translate(str(exc))}]})
         response.headers["Retry-After"] = "5"
         return response, 503
 
@@ -97,7 +100,8 @@ def register(app: Flask) -> None:
         if isinstance(exc, (OperationalError, InterfaceError)) or \
                 (isinstance(exc, DBAPIError) and exc.connection_invalidated):
             log.warning("database unavailable: %s", exc)
-            response = jsonify({"errors": [{"field": "", "message": "the database is not reachable; try again"}]})
+            message = translate("the database is not reachable; try again")
+            response = jsonify({"errors": [{"field": "", "message": message}]})
             response.headers["Retry-After"] = "5"
             return response, 503
         log.exception("unexpected error on %s", request.path)

@@ -24,7 +24,7 @@ def test_an_unexpected_error_is_logged_with_its_request_id_and_the_client_sees_n
 
     app.add_url_rule("/api/v1/test-boom", "test_boom", boom)
     with caplog.at_level(logging.INFO):
-        r = app.test_client().get("/api/v1/test-boom", headers={"X-Request-Id": "req-42"})
+        r = app.test_client().get("/api/v1/test-boom", headers={"X-Request-Id": "req-42", "Accept-Language": "en"})
     app.extensions["licensing"].wiring.db.dispose()
 
     assert r.status_code == 500

@@ -24,7 +24,7 @@ def sign_in(client, user: str, password: str | None = None, next_: str | None = 
 
 def token_attempt(client, user: str, password: str, address: str = "127.0.0.1"):
     return client.post("/api/v1/auth/token", json={"username": user, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+                       headers={"Accept-Language": "en"}, environ_base={"REMOTE_ADDR": address})
 
 
 def session_cookie(response) -> str:
