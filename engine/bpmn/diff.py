@@ -9,10 +9,13 @@ from engine.bpmn.loader import parse_xml
 
 COMPARED = ("type", "name", "clause", "lane", "form", "operator", "result_variable", "params", "attached_to",
             "cancel_activity", "timer_expression", "condition", "documentation")
+NAMES = ("name_kk", "name_ru")  # the names a Kazakh or Russian reader sees are changes too
 
 
 def _summary(el: ElementInfo) -> dict[str, Any]:
-    return {field: getattr(el, field) for field in COMPARED}
+    summary = {field: getattr(el, field) for field in COMPARED}
+    summary.update({name: el.properties.get(name, "") for name in NAMES})
+    return summary
 
 
 def diff(old_xml: str, new_xml: str, key: str) -> dict[str, Any]:
@@ -23,7 +26,7 @@ def diff(old_xml: str, new_xml: str, key: str) -> dict[str, Any]:
     changed = []
     for ident in sorted(set(old_all) & set(new_all)):
         a, b = _summary(old_all[ident]), _summary(new_all[ident])
-        fields = {f: {"from": a[f], "to": b[f]} for f in COMPARED if a[f] != b[f]}
+        fields = {f: {"from": a[f], "to": b[f]} for f in a if a[f] != b[f]}
         if fields:
             changed.append({"id": ident, "name": new_all[ident].name, "clause": new_all[ident].clause,
                             "changes": fields})
