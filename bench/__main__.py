@@ -1,11 +1,11 @@
-"""``python -m bench [--quick]``: every figure of issue 10, printed as a table and written to bench/results.json.
+"""``python -m bench [--quick]``: the figures of issues 10 and 19, printed as a table, written to bench/results.json.
 
 Sections (``--only`` runs some of them and writes bench/results-<sections>.json instead):
 
 - engine   in-process procedures per second: bare SpiffWorkflow, the engine alone (canned operations),
            the example diagram, the licence-issue procedure with documents stubbed and with real documents,
            on SQLite and PostgreSQL; bytes per finished instance
-- timers   10 000 due timers fired by a scheduler process
+- timers   10 000 due timers of instances the engine started, fired by two scheduler processes
 - http     gunicorn --workers 2 on PostgreSQL with 100 000 instances: task list, instance search, task
            completion; web worker RSS; then the scheduler's start-up against the same 100 000 pending timers
 - reliability  two schedulers and four web workers under load: every due timer fires once, no 5xx
@@ -15,6 +15,7 @@ Sections (``--only`` runs some of them and writes bench/results-<sections>.json 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import math
@@ -33,7 +34,8 @@ TARGETS = {
     "tasklist_p95_ms": (50.0, "task list p95 < 50 ms at 100 000 instances"),
     "search_p95_ms": (50.0, "instance search p95 < 50 ms at 100 000 instances"),
     "timers_10k_s": (10.0, "10 000 due timers fired in < 10 s"),
-    "bytes_per_instance": (50_000.0, "< 50 kB per instance, documents excluded"),
+    "bytes_per_instance": (20_000.0, "< 20 kB per instance, documents excluded"),
+    "engine_vs_floor_ratio": (1.5, "persisted engine within 1.5x of the persistence floor"),
 }
 
 
@@ -50,8 +52,13 @@ def engine_section(sizes: Sizes, results: dict[str, Any]) -> None:
     rates = [bare.throughput(licence, sizes.bare_procedures) for _ in range(runs)]
     results["bare_procedures_per_s"] = median(rates)
     results["bare_example_per_s"] = median([bare.throughput(example, sizes.bare_procedures) for _ in range(runs)])
+    floor = bare.FloorLicenceIssue(tmp / "floor.db")
+    results["floor_procedures_per_s"] = median([bare.throughput(floor, sizes.floor_procedures)
+                                                for _ in range(runs)])
+    floor.db.close()
     log(f"bare SpiffWorkflow: {results['bare_procedures_per_s']:.0f} licence issues/s, "
-        f"{results['bare_example_per_s']:.0f} example reviews/s")
+        f"{results['bare_example_per_s']:.0f} example reviews/s; persistence floor (SQLite) "
+        f"{results['floor_procedures_per_s']:.0f} licence issues/s")
 
     for db_name in ("sqlite", "postgres"):
         def url(tag: str, name: str = db_name) -> Any:
@@ -74,7 +81,7 @@ def engine_section(sizes: Sizes, results: dict[str, Any]) -> None:
         with url("docs") as u:
             measured = procedures.licence_throughput(
                 u, documents="real", count=sizes.procedures_docs, runs=runs,
-                inspect=storage.measure if db_name == "postgres" else None)
+                inspect=storage.inspect_with_documents if db_name == "postgres" else None)
         results[f"procedures_per_s_{db_name}"] = median(measured["rates"])
         results[f"ms_per_procedure_{db_name}"] = median(measured["per_procedure_s"]) * 1000
         if measured["inspected"]:
@@ -84,8 +91,18 @@ def engine_section(sizes: Sizes, results: dict[str, Any]) -> None:
             f"{results[f'procedures_per_s_nodocs_{db_name}']:.1f}/s, with documents "
             f"{results[f'procedures_per_s_{db_name}']:.2f}/s")
 
+    grown = storage.growth_run(sizes.storage_procedures)
+    results.update(grown)
+    results["bytes_per_instance_with_documents"] = (grown["bytes_per_instance"]
+                                                    + results.get("documents_bytes_per_instance", float("nan")))
+    log(f"storage: {grown['bytes_per_instance'] / 1000:.1f} kB per finished instance (pg_total_relation_size "
+        f"growth over {sizes.storage_procedures}, documents stubbed); real documents add "
+        f"{results.get('documents_bytes_per_instance', float('nan')) / 1000:.1f} kB")
+
     bare_rate, example_rate = results["bare_procedures_per_s"], results["bare_example_per_s"]
     results["engine_vs_bare_ratio"] = bare_rate / results["engine_alone_per_s_sqlite"]
+    results["engine_vs_floor_ratio"] = results["floor_procedures_per_s"] / results["engine_alone_per_s_sqlite"]
+    results["floor_vs_bare_ratio"] = bare_rate / results["floor_procedures_per_s"]
     results["engine_vs_bare_ratio_postgres"] = bare_rate / results["engine_alone_per_s_postgres"]
     results["engine_vs_bare_ratio_example_sqlite"] = example_rate / results["example_per_s_sqlite"]
     results["engine_vs_bare_ratio_example_postgres"] = example_rate / results["example_per_s_postgres"]
@@ -102,9 +119,13 @@ def timers_section(sizes: Sizes, results: dict[str, Any]) -> None:
     runs = [timers.fire_run(sizes.timers) for _ in range(sizes.timer_runs)]
     fire_s = median([r["fire_s"] for r in runs])
     results["timers_count"] = sizes.timers
+    results["timers_schedulers"] = 2
     results["timers_fire_s"] = fire_s
     results["timers_per_s"] = sizes.timers / fire_s
     results["timers_10k_s"] = fire_s * 10_000 / sizes.timers
+    results["timers_setup_s"] = median([r["setup_s"] for r in runs])
+    results["timers_scheduler_cpu_ms"] = median([r["scheduler_cpu_ms_per_timer"] for r in runs])
+    results["timers_claim_ms"] = median([r["claim_ms_per_timer"] for r in runs])
     results["scheduler_fire_peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
 
 
@@ -233,10 +254,12 @@ def sandbox_section(sizes: Sizes, results: dict[str, Any]) -> None:
 ROWS = [
     ("Engine, in-process (procedures per second)", None, ""),
     ("bare SpiffWorkflow, licence issue (lower bound)", "bare_procedures_per_s", "/s"),
+    ("persistence floor: state serializer + one SQLite row per step", "floor_procedures_per_s", "/s"),
     ("engine alone, licence issue, operations canned, SQLite", "engine_alone_per_s_sqlite", "/s"),
     ("engine alone, licence issue, operations canned, PostgreSQL", "engine_alone_per_s_postgres", "/s"),
     ("  ratio engine alone / bare, SQLite", "engine_vs_bare_ratio", "x"),
     ("  ratio engine alone / bare, PostgreSQL", "engine_vs_bare_ratio_postgres", "x"),
+    ("  ratio engine alone / floor, SQLite", "engine_vs_floor_ratio", "x"),
     ("bare SpiffWorkflow, example_review", "bare_example_per_s", "/s"),
     ("engine, example_review, SQLite", "example_per_s_sqlite", "/s"),
     ("engine, example_review, PostgreSQL", "example_per_s_postgres", "/s"),
@@ -247,14 +270,17 @@ ROWS = [
     ("licence issue with documents (PDF+XMLDSig), SQLite", "procedures_per_s_sqlite", "/s"),
     ("licence issue with documents (PDF+XMLDSig), PostgreSQL", "procedures_per_s_postgres", "/s"),
     ("Storage per finished licence issue (PostgreSQL, as stored)", None, ""),
-    ("bytes per instance, documents excluded", "bytes_per_instance", "B"),
+    ("bytes per instance, documents excluded (table growth)", "bytes_per_instance", "B"),
+    ("  issued documents (PDF + signed XML, kk and ru) add", "documents_bytes_per_instance", "B"),
     ("bytes per instance, documents included", "bytes_per_instance_with_documents", "B"),
+    ("  per-column model (no indexes), documents excluded", "bytes_per_instance_model", "B"),
     ("  uncompressed, documents excluded", "bytes_per_instance_raw", "B"),
     ("  of which serialized state, stored / uncompressed", ("state_json_bytes_stored", "state_json_bytes_raw"), "B"),
     ("Timers", None, ""),
-    ("due timers fired by the scheduler", "timers_count", ""),
+    ("due timers on waiting instances / schedulers", ("timers_count", "timers_schedulers"), ""),
     ("time to fire 10 000 due timers", "timers_10k_s", "s"),
     ("timers fired per second", "timers_per_s", "/s"),
+    ("  schedulers' CPU time per fired timer", "timers_scheduler_cpu_ms", "ms"),
     ("scheduler start-up, spawn to first poll done", "scheduler_start_100k_s", "s"),
     ("  pending timers in the database", "scheduler_pending_timers", ""),
     ("HTTP, gunicorn --workers 2, PostgreSQL", None, ""),
@@ -325,11 +351,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes (under a minute)")
+    parser.add_argument("--timers", type=int, default=0,
+                        help="due timers for the timers section (default: 2 000, 200 with --quick)")
     parser.add_argument("--only", default="", help="comma-separated sections: engine, timers, http, reliability, "
                                                    "sandbox")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # alembic and the app log at INFO when the app is built
     sizes = QUICK if args.quick else FULL
+    if args.timers:
+        sizes = dataclasses.replace(sizes, timers=args.timers)
     sections = {"engine": engine_section, "timers": timers_section, "http": http_section,
                 "reliability": reliability_section, "sandbox": sandbox_section}
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(sections)

@@ -113,6 +113,59 @@ class BareExampleReview:
             raise RuntimeError("bare example review did not complete")
 
 
+class FloorLicenceIssue(BareLicenceIssue):
+    """The floor of persistence: the bare run, plus what any persisted step must do at the least.
+
+    Each step (the start, then each of the three user tasks) restores the instance from its row with
+    the engine's own state serializer (``engine.bpmn.serializer.StateSerializer``, spec kept apart),
+    runs, serializes the state again and writes it as one row of one table in its own transaction, on
+    an SQLite file with the engine's settings (WAL, ``synchronous=NORMAL``). Nothing else: no task,
+    timer, audit or outbox rows, no ORM."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        from engine.bpmn.serializer import StateSerializer
+
+        super().__init__()
+        self.serializer = StateSerializer()
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS instance (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
+        self.serial = 0
+
+    def _save(self, instance_id: int, workflow: Any, *, new: bool = False) -> None:
+        state = self.serializer.dump_state(workflow)
+        self.db.execute("BEGIN")
+        if new:
+            self.db.execute("INSERT INTO instance (id, state) VALUES (?, ?)", (instance_id, state))
+        else:
+            self.db.execute("UPDATE instance SET state = ? WHERE id = ?", (state, instance_id))
+        self.db.execute("COMMIT")
+
+    def _load(self, instance_id: int) -> Any:
+        (state,) = self.db.execute("SELECT state FROM instance WHERE id = ?", (instance_id,)).fetchone()
+        workflow = self.serializer.load_state(state, self.spec, self.subprocess_specs)
+        workflow.script_engine = self.engine
+        return workflow
+
+    def run_one(self) -> None:
+        self.serial += 1
+        instance_id = self.serial
+        workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.engine)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(copy.deepcopy(CANNED["inputs"]))
+        workflow.do_engine_steps()
+        self._save(instance_id, workflow, new=True)
+        for element, data in LICENCE_STEPS:
+            workflow = self._load(instance_id)
+            _complete(workflow, element, data)
+            self._save(instance_id, workflow)
+        if not workflow.is_completed() or workflow.data.get("decision", {}).get("outcome") != "issued":
+            raise RuntimeError("floor licence issue did not end with a licence")
+
+
 def throughput(runner: Any, count: int) -> float:
     """Procedures per second over ``count`` procedures (after one warm-up)."""
     runner.run_one()

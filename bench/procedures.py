@@ -123,9 +123,9 @@ class LicenceDriver:
         return str(application["id"])
 
     def complete(self, app_id: str, element: str, data: dict[str, Any], role: str) -> None:
-        tasks, _ = self.engine.list_tasks(TaskFilter(roles=[role], application_id=app_id))
+        tasks, _ = self.engine.officer.list_tasks(TaskFilter(roles=[role], application_id=app_id))
         task = next(t for t in tasks if t.element == element)
-        self.engine.complete_task(task.id, data, actor=role, roles=[role])
+        self.engine.officer.complete_task(task.id, data, actor=role, roles=[role])
 
     def run(self, body: dict[str, Any]) -> str:
         app_id = self.submit(body)
@@ -183,12 +183,12 @@ def example_procedure(wiring: Any, serial: int) -> None:
     """start → review completed → payment message → end (tests/integration/test_engine__runtime.py)."""
     engine = wiring.engine
     app_id = f"app-{serial}"
-    instance = engine.start_instance("example_review", {"registered_at": "2025-03-20T19:00:00+05:00",
+    instance = engine.officer.start_instance("example_review", {"registered_at": "2025-03-20T19:00:00+05:00",
                                                         "application_id": app_id}, actor="portal",
                                      business_key=app_id)
-    tasks, _ = engine.list_tasks(TaskFilter(roles=["officer"], application_id=app_id))
-    engine.complete_task(tasks[0].id, {"decision": "complete"}, actor="officer", roles=["officer"])
-    done = engine.deliver_message(instance.id, "payment_confirmed", {"paid": True}, actor="gateway")
+    tasks, _ = engine.officer.list_tasks(TaskFilter(roles=["officer"], application_id=app_id))
+    engine.officer.complete_task(tasks[0].id, {"decision": "complete"}, actor="officer", roles=["officer"])
+    done = engine.officer.deliver_message(instance.id, "payment_confirmed", {"paid": True}, actor="gateway")
     if done.status != "completed":
         raise RuntimeError("example_review did not complete")
 
@@ -216,7 +216,7 @@ def canned_registry() -> Any:
     """The shipped operations, with the licence-issue ones answering canned JSON (as bench.bare does)."""
     from bench.bare import CANNED
     from bench.common import MORNING
-    from engine.operations import default_registry
+    from engine.bootstrap import default_registry
 
     registry = default_registry()
     results = dict(CANNED["results"])
@@ -237,7 +237,7 @@ def canned_wiring(database_url: str) -> Any:
 
     wiring = build_engine(make_db_engine(database_url), clock=SimulatedClock(datetime.fromisoformat(MORNING)),
                           operations=canned_registry(), create_schema=True)
-    wiring.engine.deploy(LICENCE_DIAGRAM.read_bytes(), "licence_issue/licence_issue.bpmn", actor="bench")
+    wiring.engine.analyst.deploy(LICENCE_DIAGRAM.read_bytes(), "licence_issue/licence_issue.bpmn", actor="bench")
     return wiring
 
 
@@ -246,12 +246,12 @@ def canned_procedure(wiring: Any) -> None:
 
     engine = wiring.engine
     app_id = str(uuid.uuid4())
-    engine.start_instance("licence_issue", {**copy.deepcopy(CANNED["inputs"]), "application_id": app_id},
+    engine.officer.start_instance("licence_issue", {**copy.deepcopy(CANNED["inputs"]), "application_id": app_id},
                           actor="portal", business_key=app_id)
     for element, data, role in STEPS:
-        tasks, _ = engine.list_tasks(TaskFilter(roles=[role], application_id=app_id))
+        tasks, _ = engine.officer.list_tasks(TaskFilter(roles=[role], application_id=app_id))
         task = next(t for t in tasks if t.element == element)
-        view = engine.complete_task(task.id, data, actor=role, roles=[role])
+        view = engine.officer.complete_task(task.id, data, actor=role, roles=[role])
     if view.status != "completed":
         raise RuntimeError("the canned licence issue did not complete")
 

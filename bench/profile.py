@@ -49,8 +49,8 @@ PHASES = [
     ("instance view (answer)", "engine/queries.py", "instance_view"),
     ("application: submit checks, get_application", "engine/licensing/service.py", "submit"),
     ("begin / commit / close", "engine/transactions.py", "transaction"),
-    ("begin / commit / close", "engine/runtime/timers.py", "_fire_one"),
-    ("timer: due instances query", "engine/runtime/timers.py", "due_instance_ids"),
+    ("begin / commit / close", "engine/runtime/timers.py", "_fire_batch"),
+    ("timer: claim due instances", "engine/runtime/timers.py", "claim"),
 ]
 LAYERS = [("database driver (psycopg / sqlite3)", ("psycopg", "sqlite3")), ("SQLAlchemy", ("sqlalchemy",)),
           ("SpiffWorkflow", ("SpiffWorkflow",)), ("json", ("/json/",)), ("copy.deepcopy", ("/copy.py",)),
@@ -130,7 +130,7 @@ def _prepare(workload: str, url: str, n: int, keys: Path) -> tuple[Any, Any, str
         services.clock.set(datetime.now(UTC))
 
         def fire() -> None:
-            fired = services.engine.fire_due_timers()
+            fired = services.engine.operator.fire_due_timers()
             if len(fired) != n:
                 raise RuntimeError(f"fired {len(fired)} of {n}")
 

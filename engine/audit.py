@@ -15,6 +15,7 @@ Nothing in the application updates or deletes an event.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -22,6 +23,7 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,6 +94,8 @@ def bind(session_factory: sessionmaker[Session], seal: AuditSeal) -> None:
 
     @sa_event.listens_for(session_factory, "after_commit")
     def _checkpoint(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint released: nothing is committed until the outer transaction is
         touched: dict[str, tuple[int, str]] = session.info.pop("audit_touched", {})
         decided = session.info.pop("audit_decided", False)
         if not touched:
@@ -110,6 +114,8 @@ def bind(session_factory: sessionmaker[Session], seal: AuditSeal) -> None:
 
     @sa_event.listens_for(session_factory, "after_rollback")
     def _forget(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint rolled back: audit.savepoint() restores what the outer transaction had
         session.info.pop("audit_touched", None)
         session.info.pop("audit_decided", None)
 
@@ -183,6 +189,23 @@ def append(
     if kind in DECISION_KINDS:
         session.info["audit_decided"] = True
     return event
+
+
+@contextlib.contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint whose rollback also forgets what it did to the chains: the cached heads and the heads
+    the commit's checkpoint will sign, so a rolled-back event is neither chained to nor checkpointed."""
+    touched = dict(session.info.get("audit_touched", {}))
+    heads = dict(session.info.get("audit_heads", {}))
+    decided = session.info.get("audit_decided", False)
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        session.info["audit_touched"], session.info["audit_heads"] = touched, heads
+        if not decided:
+            session.info.pop("audit_decided", None)
+        raise
 
 
 # -- checkpoints ----------------------------------------------------------------------------------------------

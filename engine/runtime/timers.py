@@ -1,8 +1,13 @@
-"""Firing due timers across instances: one transaction per instance, due order, exactly once.
+"""Firing due timers across instances: in batches, due order, exactly once.
 
-The timer table is the source of truth. Each instance is locked while its timers fire (on PostgreSQL
-``FOR UPDATE SKIP LOCKED``, so a second scheduler moves on to other instances instead of waiting);
-SpiffWorkflow's own state then guarantees a timer that has fired cannot fire again.
+The timer table is the source of truth. A batch is one transaction (the project's ``transaction()`` unit
+of work): it claims up to ``batch`` instances with a due timer, earliest due first — on PostgreSQL with
+``SELECT … FOR UPDATE SKIP LOCKED`` on their ``process_instance`` rows, so a second scheduler claims other
+instances instead of waiting — and fires each claimed instance's timers inside its own savepoint. An
+instance whose firing fails is rolled back to its savepoint alone (the others of the batch commit) and is
+parked as failed afterwards. SpiffWorkflow's own state, restored under the row lock, guarantees that a
+timer which has fired cannot fire again, even when a claim saw a timer row another scheduler had just
+fired.
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import audit, legal_time
 from engine.errors import EngineError
 from engine.runtime.instances import Runtime
-from engine.store.tables import ProcessInstance, Timer
+from engine.store.tables import Continuation, ProcessInstance, Timer
+from engine.transactions import reading, transaction
 
 log = logging.getLogger(__name__)
+
+BATCH = 50  # instances per transaction: long enough to pay for the commit, short enough not to hold locks long
 
 
 @dataclass(frozen=True)
@@ -33,8 +42,6 @@ class FiredTimer:
     fired_at: datetime
 
     def as_dict(self) -> dict[str, str]:
-        from engine import legal_time
-
         return {"instance_id": self.instance_id, "element": self.element, "clause": self.clause,
                 "due_at": legal_time.iso(self.due_at)}
 
@@ -46,69 +53,93 @@ def next_due(session: Session) -> datetime | None:
     )
 
 
-def due_instance_ids(session: Session, now: datetime, limit: int) -> list[str]:
-    rows = session.execute(
-        select(Timer.instance_id, Timer.due_at)
-        .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now)
-        .order_by(Timer.due_at, Timer.id)
-        .limit(limit)
-    ).all()
-    seen: dict[str, None] = {}
-    for instance_id, _ in rows:
-        seen.setdefault(instance_id, None)
-    return list(seen)
+def _pending_due(now: datetime) -> tuple:
+    return Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now
+
+
+def claim(session: Session, now: datetime, limit: int, skipped: set[str]) -> list[str]:
+    """Up to ``limit`` instances with a due timer, earliest due first, locked for this transaction.
+
+    On PostgreSQL the instances' rows are locked with ``FOR UPDATE SKIP LOCKED``: instances another
+    scheduler is firing are passed over. SQLite has one writer at a time: the batch's transaction is the
+    lock there."""
+    query = (select(Timer.instance_id).join(ProcessInstance, Timer.instance_id == ProcessInstance.id)
+             .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now)
+             .order_by(Timer.due_at).limit(limit))
+    if skipped:
+        query = query.where(Timer.instance_id.not_in(skipped))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=ProcessInstance, skip_locked=True)
+    return list(dict.fromkeys(session.scalars(query)))
 
 
 def fire_due(
     session_factory: Callable[[], Session],
     runtime: Runtime,
     *,
-    batch: int = 200,
-    max_batches: int = 1000,
+    batch: int = BATCH,
+    max_batches: int = 10_000,
 ) -> list[FiredTimer]:
     """Fire every timer due before the runtime's clock, earliest first; returns what fired."""
     fired: list[FiredTimer] = []
     skipped: set[str] = set()
     for _ in range(max_batches):
-        now = runtime.clock.now()
-        with session_factory() as session:
-            ids = [i for i in due_instance_ids(session, now, batch + len(skipped)) if i not in skipped]
-        if not ids:
+        claimed, done, failures = _fire_batch(session_factory, runtime, batch, skipped)
+        fired += done
+        for instance_id, message in failures:
+            _record_failure(session_factory, runtime, instance_id, message)
+        if not claimed:
             break
-        for instance_id in ids:
-            try:
-                fired += _fire_one(session_factory, runtime, instance_id)
-            except (StaleDataError, OperationalError) as exc:
-                log.info("timers of %s are being fired elsewhere: %s", instance_id, exc)
-                skipped.add(instance_id)
-            except EngineError as exc:
-                log.error("timers of %s could not fire: %s", instance_id, exc)
-                skipped.add(instance_id)
-                _record_failure(session_factory, runtime, instance_id, str(exc))
     return fired
 
 
-def _fire_one(session_factory: Callable[[], Session], runtime: Runtime, instance_id: str) -> list[FiredTimer]:
-    with session_factory() as session, session.begin():
-        if session.get_bind().dialect.name == "postgresql":
-            locked = session.scalars(
-                select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if locked is None:
-                return []
-        rows = runtime.fire_timers(session, instance_id)
-        return [FiredTimer(r.instance_id, r.element, r.clause, r.due_at, r.fired_at or r.due_at) for r in rows]
+def _fire_batch(
+    session_factory: Callable[[], Session], runtime: Runtime, batch: int, skipped: set[str]
+) -> tuple[int, list[FiredTimer], list[tuple[str, str]]]:
+    """One transaction: claim a batch and fire each instance's timers in its own savepoint.
+
+    Returns how many instances were claimed, what fired (once the batch has committed) and the instances
+    whose diagram failed on a timer (to be parked by the caller, in their own transaction)."""
+    done: list[FiredTimer] = []
+    failures: list[tuple[str, str]] = []
+    with transaction(session_factory) as session:
+        ids = claim(session, runtime.clock.now(), batch, skipped)
+        for instance_id in ids:
+            try:
+                with audit.savepoint(session):
+                    rows = runtime.fire_timers(session, instance_id)
+            except (StaleDataError, OperationalError) as exc:
+                log.info("timers of %s are being fired elsewhere: %s", instance_id, exc)
+                skipped.add(instance_id)
+                continue
+            except EngineError as exc:
+                log.error("timers of %s could not fire: %s", instance_id, exc)
+                skipped.add(instance_id)
+                failures.append((instance_id, str(exc)))
+                continue
+            if not rows:
+                skipped.add(instance_id)  # nothing left to fire there (fired elsewhere, or not running)
+            done += [FiredTimer(r.instance_id, r.element, r.clause, r.due_at, r.fired_at or r.due_at) for r in rows]
+    return len(ids), done, failures
+
+
+def with_continuations(session_factory: Callable[[], Session], instance_ids: list[str]) -> list[str]:
+    """The instances (of ``instance_ids``, in their order) that wait at a service task of a step of its own:
+    only those need ``incidents.run_pending`` after their timers fired (one query, not a pass each)."""
+    found: set[str] = set()
+    with reading(session_factory) as session:
+        for i in range(0, len(instance_ids), 1000):
+            found.update(session.scalars(select(Continuation.instance_id).where(
+                Continuation.instance_id.in_(instance_ids[i:i + 1000]))))
+    return [i for i in instance_ids if i in found]
 
 
 def _record_failure(
     session_factory: Callable[[], Session], runtime: Runtime, instance_id: str, message: str
 ) -> None:
     """A diagram that fails on a timer is parked as failed (with the error) instead of retried forever."""
-    from engine import audit
-
     now = runtime.clock.now()
-    with session_factory() as session, session.begin():
+    with transaction(session_factory) as session:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             return

@@ -22,7 +22,7 @@ T0 = datetime(2025, 3, 20, 14, 0, tzinfo=UTC)
 def engine_with_seal(db_url: str, keys: Path) -> tuple[Wiring, AuditSeal]:
     seal = seal_for(keys, interval_seconds=3600)
     wiring = build_engine(make_db_engine(db_url), clock=SimulatedClock(T0), create_schema=True, audit_seal=seal)
-    wiring.engine.deploy(bpmn_fixture("example_review"), "example_review.bpmn", actor="test")
+    wiring.engine.analyst.deploy(bpmn_fixture("example_review"), "example_review.bpmn", actor="test")
     return wiring, seal
 
 
@@ -40,7 +40,7 @@ def test_the_key_is_made_on_first_start_outside_the_database_and_private(db_url,
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(seal.key) == 32
     start_review(wiring)
-    assert wiring.engine.verify_audit().valid
+    assert wiring.engine.auditor.verify_audit().valid
     assert seal.checkpoints is not None and seal.checkpoints.read_text().count("\n") >= 1
     wiring.db.dispose()
 
@@ -59,7 +59,7 @@ def test_a_rewritten_event_is_caught_even_with_a_recomputed_plain_hash_chain(db_
             conn.execute(text("UPDATE audit_event SET actor = :actor, prev_hash = :prev_hash, hash = :hash "
                               "WHERE id = :id"), row)
         conn.execute(text("UPDATE audit_chain_head SET hash = :h WHERE chain = :c"), {"h": prev, "c": instance.id})
-    result = wiring.engine.verify_audit()
+    result = wiring.engine.auditor.verify_audit()
     assert not result.valid
     assert {f["seq"] for f in result.failures if f["chain"] == instance.id} >= {1}
     assert all("altered" in f["reason"] for f in result.failures if f["event_id"] is not None)
@@ -77,7 +77,7 @@ def test_a_cut_tail_is_caught_even_when_the_head_row_is_moved_back(db_url, tmp_p
         conn.execute(text("DELETE FROM audit_event WHERE chain = :c AND seq = :s"), {"c": instance.id, "s": last})
         conn.execute(text("UPDATE audit_chain_head SET seq = :s, hash = :h WHERE chain = :c"),
                      {"s": last - 1, "h": previous, "c": instance.id})
-    result = wiring.engine.verify_audit(instance_id=instance.id)
+    result = wiring.engine.auditor.verify_audit(instance_id=instance.id)
     assert not result.valid
     assert ["tail is missing" in f["reason"] for f in result.failures] == [True]
     wiring.db.dispose()
@@ -89,10 +89,10 @@ def test_a_deleted_chain_is_caught_against_the_checkpoints(db_url, tmp_path):
     with wiring.db.begin() as conn:
         conn.execute(text("DELETE FROM audit_event WHERE chain = :c"), {"c": deleted.id})
         conn.execute(text("DELETE FROM audit_chain_head WHERE chain = :c"), {"c": deleted.id})
-    result = wiring.engine.verify_audit()
+    result = wiring.engine.auditor.verify_audit()
     assert not result.valid
     assert [(f["chain"], "deleted" in f["reason"]) for f in result.failures] == [(deleted.id, True)]
-    assert wiring.engine.verify_audit(instance_id=kept.id).valid
+    assert wiring.engine.auditor.verify_audit(instance_id=kept.id).valid
     wiring.db.dispose()
 
 
@@ -103,6 +103,6 @@ def test_a_forged_checkpoint_line_is_reported(db_url, tmp_path):
     with seal.checkpoints.open("a") as handle:
         handle.write(json.dumps({"at": "2025-01-01T00:00:00+00:00", "reason": "decision",
                                  "heads": {"ghost": [1, "0" * 64]}, "mac": "0" * 64}) + "\n")
-    result = wiring.engine.verify_audit()
+    result = wiring.engine.auditor.verify_audit()
     assert not result.valid and "not signed with the audit key" in result.failures[0]["reason"]
     wiring.db.dispose()
