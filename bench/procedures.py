@@ -4,7 +4,7 @@ The app is built exactly as ``web.create_app`` builds it (migrations, diagrams d
 service bound to the engine) on a simulated clock; a procedure is then what the portal and the staff do
 through the API, minus HTTP: ``LicensingService.submit`` (which registers the application and starts
 ``licence_issue``), and for each of completeness_check → qualification_check → sign_licence the task list
-lookup (``engine.list_tasks``) and ``engine.complete_task``. It ends with a signed licence.
+lookup (``engine.officer.list_tasks``) and ``engine.officer.complete_task``. It ends with a signed licence.
 
 Uploads and gateway seeds an applicant makes before submitting are prepared outside the timed region.
 With ``documents="stub"`` the PDF/XMLDSig issuer is replaced by one that stores empty documents, which

@@ -34,7 +34,7 @@ from bench.common import MORNING, pg_database
 
 # (label, path suffix, function): the innermost phase on a sample's stack owns the sample
 PHASES = [
-    ("task list lookup (engine.list_tasks)", "engine/queries.py", "list_tasks"),
+    ("task list lookup (engine.officer.list_tasks)", "engine/queries.py", "list_tasks"),
     ("restore state (JSON -> SpiffWorkflow)", "engine/bpmn/serializer.py", "load_state"),
     ("serialize state (SpiffWorkflow -> JSON)", "engine/bpmn/serializer.py", "dump_state"),
     ("run the diagram (SpiffWorkflow, sandbox)", "engine/runtime/step.py", "advance"),

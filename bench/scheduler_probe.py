@@ -3,7 +3,7 @@
 It does what ``web.cli.scheduler`` does — ``create_app`` from the ``LICENSING_*`` environment, then the
 ``TimerWaker`` on APScheduler's ``BlockingScheduler`` — but the first poll (fire every due timer, then
 look up the next one) prints one JSON line and ends the process: the wall-clock moment the poll
-finished, how long ``engine.fire_due_timers`` took, how many timers fired and the process's peak RSS.
+finished, how long ``engine.operator.fire_due_timers`` took, how many timers fired and the process's peak RSS.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def main() -> None:
     engine = app.extensions["licensing"].engine
     scheduler = BlockingScheduler(timezone=UTC)
     measured: dict[str, float] = {}
-    fire = engine.fire_due_timers
+    fire = engine.operator.fire_due_timers
 
     def timed_fire() -> list:
         start = time.perf_counter()
@@ -34,7 +34,7 @@ def main() -> None:
         measured["fired"] = len(fired)
         return fired
 
-    engine.fire_due_timers = timed_fire
+    engine.operator.fire_due_timers = timed_fire
 
     class FirstPoll(TimerWaker):
         def run(self) -> None:

@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,17 +43,19 @@ class Gunicorn:
                     "LICENSING_DEMO": "1", "LICENSING_KEYS_DIR": str(keys_dir), "LICENSING_SECRET_KEY": "bench",
                     "PYTHONPATH": str(ROOT)}
         gunicorn = Path(sys.executable).parent / "gunicorn"
+        # a file, not a pipe: a pipe nobody drains fills up and blocks the workers' logging mid-request
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-             "web.wsgi:app"], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             "web.wsgi:app"], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.workers = workers
 
     def wait(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + (self.process.stderr.read().decode()[-2000:]
-                                                          if self.process.stderr else ""))
+                self.log.seek(0)
+                raise RuntimeError("gunicorn exited: " + self.log.read().decode(errors="replace")[-2000:])
             try:
                 status, _ = request(self.port, "GET", "/healthz")
                 if status == 200 and len(children_of(self.process.pid)) >= self.workers:
@@ -72,6 +75,7 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 def _free_port() -> int:

@@ -40,6 +40,9 @@ def configure_logging(fmt: str | None = None) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(TEXT_FORMAT))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
+    # SpiffWorkflow logs every task state change at INFO: the audit log already records what happened, and a
+    # line per state change would drown the service's own log (and block a worker whose stderr is not read)
+    logging.getLogger("spiff").setLevel(logging.WARNING)
     install_request_ids()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 from tests.web.conftest import make_app
+from web.observability import configure_logging
 
 
 def test_an_unexpected_error_is_logged_with_its_request_id_and_the_client_sees_no_traceback(tmp_path, keys_dir,
@@ -82,3 +83,10 @@ def test_the_licensing_command_keeps_json_logging_through_the_migration(tmp_path
     assert done.returncode == 0, done.stderr
     entries = _json_lines(done.stderr)
     assert any(e["logger"] == "alembic.runtime.migration" and e["level"] == "INFO" for e in entries)
+
+
+def test_the_service_log_keeps_spiffworkflows_task_state_chatter_out():
+    # a line per task state change at INFO drowned the log and, on a pipe nobody read, blocked gunicorn workers
+    configure_logging("text")
+    assert not logging.getLogger("spiff.task").isEnabledFor(logging.INFO)
+    assert logging.getLogger("spiff.task").isEnabledFor(logging.WARNING)
