@@ -113,6 +113,35 @@ PATTERNS = (
     N_("the process is not waiting for the message '%(message)s'"),
     N_("unknown registry '%(registry)s'; known: %(known)s"),
     N_("user '%(user)s' exists"),
+    # the analysts' diagram validation (engine/bpmn/loader.py, rules.py; engine/legal_time/terms.py)
+    N_('file is larger than %(size)s bytes'),
+    N_('not well-formed XML: %(detail)s'),
+    N_('BPMN 2.0 schema: %(detail)s'),
+    N_('cannot be executed: %(detail)s'),
+    N_('%(what)s is not a valid expression: %(detail)s in %(source)s'),
+    N_('%(what)s is not allowed: %(detail)s'),
+    N_("%(what)s uses unknown name(s) %(names)s in %(source)s; "
+       "known: process inputs, service results, form keys, completed_at"),
+    N_('%(what)s runs away on sample data: %(detail)s'),
+    N_("%(kind)s '%(name)s' has no clause reference (extension property 'clause')"),
+    N_('clause reference %(clauses)s is not of the form R7, R10.2, A3.10.2, LPN.45'),
+    N_("user task '%(name)s' names no form (extension property 'form')"),
+    N_("user task '%(name)s' names form '%(form)s', which is not in forms/"),
+    N_("user task '%(name)s' is not in a lane named after a role (%(roles)s)"),
+    N_("service task '%(name)s' names no operation (spiffworkflow:serviceTaskOperator)"),
+    N_("service task '%(name)s' names operation '%(operation)s', which is not registered"),
+    N_('script is not valid Python: %(detail)s (script line %(line)s)'),
+    N_('script is not allowed: %(detail)s'),
+    N_('script runs away on sample data: %(detail)s'),
+    N_("timer '%(name)s' has an empty %(kind)s expression"),
+    N_("timer '%(name)s' uses %(kind)s; legal terms are timeDate expressions in working days"),
+    N_('timer expression %(source)s does not evaluate to a moment on sample data: %(detail)s'),
+    N_('timer expression %(source)s gives a moment without a time zone offset'),
+    N_("the timer's label %(label)s says %(days)s working days for %(clause)s, "
+       "but the terms table (engine/legal_time/terms.py) says %(allowed)s"),
+    N_("the timer counts %(days)s working days for %(clause)s, "
+       "but the terms table (engine/legal_time/terms.py) says %(allowed)s"),
+    N_("parameter '%(name)s'"),
 )
 
 # The condition after "when" in a schema message (forms/validation.py), translated only there.
@@ -132,6 +161,12 @@ EXACT = (
     N_("must not contain the same item twice"), N_("does not have the expected format"),
     N_("an ISO-8601 date and time with offset, e.g. 2025-03-20T10:00:00+05:00"),
     N_("an ISO-8601 date, e.g. 2025-03-20"), N_("an email address"),
+    # the analysts' diagram validation
+    N_('DOCTYPE and ENTITY declarations are not allowed in BPMN files'),
+    N_('the root element must be bpmn:definitions'),
+    N_('no executable bpmn:process'),
+    N_('condition'),
+    N_('timer expression'),
     # the forms' own x-errors
     N_("a finding is disproved only with a recorded justification (at least 10 characters)"),
     N_("a subtype II application names exactly one data centre: the one hosting the applicant's hardware (A2)"),

@@ -180,3 +180,30 @@ def test_the_auditor_reads_statuses_in_the_language_chosen(app, api):
         html = auditor.get("/audit").data.decode()
         assert f'<option value="running" >{running}</option>' in html  # the filter keeps the code as its value
         assert f'<td data-status="running">{running}</td>' in html  # the instance just submitted
+
+
+UNFINISHED_DIAGRAM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="urn:t">
+  <bpmn:process id="draft_review" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:userTask id="review" name="Review"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end" />
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+@pytest.mark.parametrize(("lang", "no_form"), [
+    ("ru", "пользовательская задача «Review» не указывает форму (свойство расширения 'form')"),
+    ("kk", "«Review» пайдаланушы тапсырмасы форманы атамайды (кеңейту қасиеті 'form')"),
+])
+def test_the_analysts_validation_answers_in_the_asked_language(client, lang, no_form):
+    token = client.post("/api/v1/auth/token", json={"username": "analyst", "password": "analyst"}).get_json()["token"]
+    r = client.post("/api/v1/processes/validate", data=UNFINISHED_DIAGRAM,
+                    headers={"Authorization": f"Bearer {token}", "Accept-Language": lang,
+                             "Content-Type": "application/xml"})
+    assert r.status_code == 200, r.get_json()
+    messages = [e["message"] for e in r.get_json()["errors"]]
+    assert no_form in messages, messages

@@ -9,6 +9,7 @@ from flask import request
 
 from engine import InvalidInput
 from web.auth import requires, user
+from web.error_messages import translate
 from web.security import diagram_download
 from web.services import services
 
@@ -42,8 +43,8 @@ def deploy() -> Any:
 def validate() -> Any:
     name = request.headers.get("X-Filename") or "upload.bpmn"
     problems = services().engine.analyst.validate(request.get_data(), name, actor=user().username)
-    return {"valid": not problems, "errors": [{"line": p.line, "field": p.element or "", "message": p.message}
-                                              for p in problems]}
+    return {"valid": not problems, "errors": [{"line": p.line, "field": p.element or "",
+                                               "message": translate(p.message)} for p in problems]}
 
 
 @bp.get("/<key>/<int:version>/xml")

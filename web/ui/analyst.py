@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 import forms
 from engine import DefinitionInvalid, InvalidInput, NotFound, default_registry, legal_time
+from web.error_messages import translate
 from web.security import diagram_download
 from web.services import services
 from web.ui.i18n import language, t
@@ -100,7 +101,7 @@ def _posted_xml() -> bytes:
 
 
 def _problems(problems: list[Any]) -> dict[str, Any]:
-    return {"errors": [{"line": p.line, "field": p.element or "", "message": p.message} for p in problems]}
+    return {"errors": [{"line": p.line, "field": p.element or "", "message": translate(p.message)} for p in problems]}
 
 
 @bp.post("/<key>/validate")
