@@ -36,11 +36,11 @@ def test_edit_validate_fix_deploy_and_running_instances_stay_on_their_version(tm
         page.dispatch_event("#prop-timer", "change")
         page.click("#validate")
         page.wait_for_selector("#editor[data-state='invalid']")
-        assert "terms table" in page.locator(f"#problems li[data-element='{DEADLINE}']").inner_text()
+        assert "таблица сроков" in page.locator(f"#problems li[data-element='{DEADLINE}']").inner_text()  # ru UI
         page.fill("#prop-timer", "add_working_days(registration['registered_at'], 2")  # a broken expression
         page.dispatch_event("#prop-timer", "change")
         page.click("#validate")
-        page.wait_for_selector(f"#problems li[data-element='{DEADLINE}']:not(:has-text('terms table'))")
+        page.wait_for_selector(f"#problems li[data-element='{DEADLINE}']:not(:has-text('таблица сроков'))")
         assert page.locator(f"#problems li[data-element='{DEADLINE}']").count() == 1
         assert page.locator(f"g[data-element-id='{DEADLINE}'].invalid").count() == 1
         # the lawful edit: the same term, written with the other quotes
