@@ -113,6 +113,8 @@ PATTERNS = (
     N_("the process is not waiting for the message '%(message)s'"),
     N_("unknown registry '%(registry)s'; known: %(known)s"),
     N_("user '%(user)s' exists"),
+    N_("the automatic checks found %(grounds)s: decide grounds_found, "
+       "or disprove each finding with a recorded justification"),
     # the analysts' diagram validation (engine/bpmn/loader.py, rules.py; engine/legal_time/terms.py)
     N_('file is larger than %(size)s bytes'),
     N_('not well-formed XML: %(detail)s'),

@@ -41,5 +41,5 @@ def _findings_answered(data: dict[str, Any], case: dict[str, Any]) -> list[Field
     standing = [ground for ground in found if ground not in justified]
     if not standing:
         return []
-    return [FieldProblem("disproved", f"the automatic checks found {', '.join(standing)}: decide 'grounds_found', "
+    return [FieldProblem("disproved", f"the automatic checks found {', '.join(standing)}: decide grounds_found, "
                                       "or disprove each finding with a recorded justification")]

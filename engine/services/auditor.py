@@ -37,7 +37,7 @@ class AuditorService:
         with reading(self._sf) as session:
             rows = session.scalars(select(OutboxEvent).where(OutboxEvent.instance_id == instance_id)
                                    .order_by(OutboxEvent.id))
-            return [_event(r) for r in rows]
+            return [feed_event(r) for r in rows]
 
     def delivery_states(self, instance_id: str) -> dict[str, dict[int, dict[str, Any]]]:
         with reading(self._sf) as session:
@@ -53,6 +53,6 @@ class AuditorService:
             return inspection.recent_access(session, limit)
 
 
-def _event(r: OutboxEvent) -> dict[str, Any]:
+def feed_event(r: OutboxEvent) -> dict[str, Any]:
     return {"id": r.id, "at": legal_time.iso(r.at), "instance_id": r.instance_id, "application_id": r.application_id,
             "kind": r.kind, "element": r.element, "clause": r.clause, "payload": r.payload}

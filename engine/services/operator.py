@@ -15,7 +15,7 @@ from engine.clock_ledger import check_moment
 from engine.errors import Conflict, NotFound
 from engine.runtime import incidents
 from engine.runtime.timers import FiredTimer, fire_due, next_due, with_continuations
-from engine.services.auditor import _event
+from engine.services.auditor import feed_event
 from engine.services.parts import EngineParts
 from engine.store.tables import HumanTask, OutboxEvent, ProcessInstance, Timer
 from engine.transactions import reading, transaction
@@ -93,7 +93,7 @@ class OperatorService:
         with reading(self._sf) as session:
             rows = session.scalars(select(OutboxEvent).where(OutboxEvent.id > after)
                                    .order_by(OutboxEvent.id).limit(limit))
-            return [_event(r) for r in rows]
+            return [feed_event(r) for r in rows]
 
     def gauges(self) -> dict[str, int]:
         """Open and overdue tasks, pending and late timers, timers fired: what /metrics exports."""

@@ -65,3 +65,16 @@ def test_a3_10_2_an_unpaid_fee_found_at_registration_is_set_aside_only_with_a_re
         {"ground": "A3.10.2", "justification": "Paid at the bank on 3 June, receipt No. 118 attached to the file"}]})
     assert r.status_code == 200, r.get_json()
     assert [t["element"] for t in api.tasks(app_id, user="signer")] == ["sign_licence"]
+
+
+def test_a3_10_2_the_officer_reads_why_the_compliant_decision_was_refused_in_russian(api):
+    api.set_clock("2025-06-04T10:00:00+05:00")
+    app_id = api.submit(issue_body(api, "II")).get_json()["id"]
+    api.do(app_id, "completeness_check", {"decision": "complete"})
+    task = next(t for t in api.tasks(app_id) if t["element"] == "qualification_check")
+    r = api.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"decision": "compliant"}},
+                        headers={**api.headers("officer"), "Accept-Language": "ru"})
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == [{"field": "disproved", "message": (
+        "автоматические проверки выявили A3.10.2: примите решение grounds_found или опровергните каждый результат "
+        "с записанным обоснованием")}]
