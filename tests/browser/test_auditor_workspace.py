@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.live import chromium, live_app, login
@@ -39,7 +40,7 @@ def test_the_auditor_sees_the_path_exports_and_a_tampered_event_is_named(tmp_pat
         assert exported["id"] == submitted["instance_id"] and exported["events"]
 
         page.click("#verify-instance")
-        assert page.locator("#verify-result .badge.ok").count() == 1
+        expect(page.locator("#verify-result .badge.ok")).to_have_count(1)
         victim = exported["events"][5]
         with app.extensions["licensing"].wiring.db.begin() as conn:
             conn.execute(text("UPDATE audit_event SET data = '{}' WHERE id = :id"), {"id": victim["id"]})

@@ -161,6 +161,7 @@ def test_a_returned_licence_goes_back_to_the_officer_who_prepared_it_with_the_si
         preparer.wait_for_url(f"{base}/tasks")
         signer.goto(f"{base}/sign")
         signer.locator("tr", has_text="ТОО «Возврат»").get_by_role("link").first.click()
+        expect(signer.locator("[data-role=timeline]")).to_be_visible()  # the act's page has loaded
         assert signer.locator("[data-role=returned]").count() == 0
         assert "Уточните адрес центра обработки данных" in signer.locator("[data-role=timeline]").inner_text()
 
@@ -180,8 +181,9 @@ def test_an_auditor_finds_a_missed_r7_in_kk_and_ru_and_reads_reports_and_integri
         switch_language(auditor, "kk")
         auditor.select_option("select[name=breached_clause]", "R7")
         auditor.get_by_role("button", name="Іздеу").click()
+        auditor.wait_for_url("**breached_clause=R7**")
         rows = auditor.locator("tbody tr")
-        assert rows.count() == 1
+        expect(rows).to_have_count(1)
         assert "ТОО «Просрочка»" in rows.first.inner_text()
         r7 = rows.first.locator("li[data-clause=R7]")
         assert r7.get_attribute("data-state") == "breached" and "бұзылды" in r7.inner_text()
