@@ -53,7 +53,7 @@ web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messa
 catalogs: $(CATALOGS)
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project=mining-licensing \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k NC_:1c,2 --no-location --sort-output --project=mining-licensing \
 	  --copyright-holder="" -o web/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching \
 	  --ignore-obsolete -w 120

@@ -1,7 +1,7 @@
-"""An analyst working in Kazakh edits a gateway's condition and a task's Kazakh name in the modeler: a broken
-condition is flagged on its flow when the draft is saved, the fixed one saves clean and deploys; the English name
-stays as it was, the version diff colours the changed elements on the diagram; a deployed version opens in a viewer
-with no palette and no editing."""
+"""An analyst working in Kazakh, or in Russian, edits a gateway's condition and the task's name in that language in
+the modeler: a broken condition is flagged on its flow when the draft is saved, the fixed one saves clean and deploys;
+the other names stay as they were, the version diff colours the changed elements on the diagram; a deployed version
+opens in a viewer with no palette and no editing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ pytestmark = pytest.mark.browser
 FLOW = "flow_is_complete_to_draft_not_considered"
 TASK = "completeness_check"
 CONDITION = "completeness_check['decision'] in ('incomplete', 'expired')"
-KK_BEFORE, KK_AFTER = "Құжаттардың толықтығын тексеру", "Құжаттар жиынтығының толықтығын тексеру"
+# per language: the task's name before and after the edit, and a word of each as the canvas shows it
+NAMES = {
+    "kk": ("Құжаттардың толықтығын тексеру", "Құжаттар жиынтығының толықтығын тексеру", "толықтығын", "жиынтығының"),
+    "ru": ("Проверка полноты документов", "Проверка полноты комплекта документов", "полноты", "комплекта"),
+}
+OTHER = {"kk": ("ru", "Проверка полноты документов"), "ru": ("kk", "Құжаттардың толықтығын тексеру")}
 
 
 def select(page, element_id):
@@ -28,18 +33,21 @@ def change(page, selector, value):
     page.dispatch_event(selector, "change")
 
 
-def test_a_condition_and_a_kazakh_name_edited_saved_validated_deployed_and_coloured_in_the_diff(tmp_path):
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_condition_and_a_name_edited_saved_validated_deployed_and_coloured_in_the_diff(tmp_path, lang):
+    before, after, before_word, after_word = NAMES[lang]
+    other_lang, other_name = OTHER[lang]
     with live_app(tmp_path) as (app, base), chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         login(page, base, "analyst", landing="/processes")
-        page.select_option("#lang-select", "kk")
-        page.locator("html[lang=kk]").wait_for(state="attached")
+        page.select_option("#lang-select", lang)
+        page.locator(f"html[lang={lang}]").wait_for(state="attached")
         page.goto(f"{base}/processes/licence_issue/1/edit?fresh=1")
         page.wait_for_selector("#editor[data-ready='1']")
 
         # the canvas speaks the analyst's language
         task_label = page.locator(f"g[data-element-id='{TASK}'] text")
-        expect(task_label).to_contain_text("толықтығын")
+        expect(task_label).to_contain_text(before_word)
         select(page, FLOW)
         expect(page.locator("#prop-condition")).to_have_value("completeness_check['decision'] == 'incomplete'")
         expect(page.locator("#prop-default")).not_to_be_checked()
@@ -52,11 +60,11 @@ def test_a_condition_and_a_kazakh_name_edited_saved_validated_deployed_and_colou
 
         change(page, "#prop-condition", CONDITION)
         select(page, TASK)
-        expect(page.locator("#prop-name-kk")).to_have_value(KK_BEFORE)
+        expect(page.locator(f"#prop-name-{lang}")).to_have_value(before)
         expect(page.locator("#prop-name-en")).to_have_value("Check completeness")
-        expect(page.locator("#prop-name-ru")).to_have_value("Проверка полноты документов")
-        change(page, "#prop-name-kk", KK_AFTER)
-        expect(task_label).to_contain_text("жиынтығының")
+        expect(page.locator(f"#prop-name-{other_lang}")).to_have_value(other_name)
+        change(page, f"#prop-name-{lang}", after)
+        expect(task_label).to_contain_text(after_word)
         page.click("#save")
         expect(page.locator("#editor")).to_have_attribute("data-state", "valid")
         expect(page.locator("#status")).not_to_contain_text("1")
@@ -71,8 +79,8 @@ def test_a_condition_and_a_kazakh_name_edited_saved_validated_deployed_and_colou
         expect(page.locator("#editor")).to_have_attribute("data-state", "deployed")
 
         xml = Api(app.test_client()).get("/api/v1/processes/licence_issue/2/xml", user="analyst").get_data(as_text=True)
-        assert f'name="name_kk" value="{KK_AFTER}"' in xml
-        assert 'name="Check completeness"' in xml  # English untouched
+        assert f'name="name_{lang}" value="{after}"' in xml
+        assert 'name="Check completeness"' in xml and f'name="name_{other_lang}" value="{other_name}"' in xml
         assert CONDITION in xml
 
         page.click("#deployed-diff")  # v1 → v2
@@ -83,7 +91,7 @@ def test_a_condition_and_a_kazakh_name_edited_saved_validated_deployed_and_colou
             expect(old.locator(f"g[data-element-id='{element}'].diff-changed")).to_have_count(1)
         expect(new.locator(".diff-changed")).to_have_count(2)
         expect(new.locator(".diff-added, .diff-removed")).to_have_count(0)
-        expect(page.locator("tr.changed", has_text="name_kk")).to_contain_text(KK_AFTER)
+        expect(page.locator("tr.changed", has_text=f"name_{lang}")).to_contain_text(after)
         expect(page.locator("tr.changed", has_text="condition")).to_contain_text("'expired'")
         expect(page.locator(".djs-palette")).to_have_count(0)
 
@@ -155,11 +163,13 @@ def test_a_trial_run_of_the_draft_on_the_simulated_clock_shows_the_path_and_the_
         expect(page.locator(f"g[data-element-id='{TASK}'].trial-waiting")).to_have_count(1)
         expect(page.locator("g[data-element-id='register_application_task'].trial-done")).to_have_count(1)
         r7 = page.locator("#trial-timers [data-element='completeness_check_deadline']")
-        expect(r7).to_contain_text("2025-06-10T18:30:00+05:00")  # 2 working days (R7) over the holiday
+        # 2 working days (R7) over the holiday, shown as the analyst's language writes it (the UI is Russian)
+        expect(r7.locator("time[datetime='2025-06-10T18:30:00+05:00']")).to_have_count(1)
+        expect(r7).to_contain_text("10 июн. 2025 г., 18:30")
 
         r7.locator("button").click()  # the officer lets the R7 term pass
         expect(page.locator("#trial")).to_have_attribute("data-steps", "1")
-        expect(page.locator("#trial-clock")).to_contain_text("2025-06-10T18:30:00+05:00")
+        expect(page.locator("#trial-clock time[datetime='2025-06-10T18:30:00+05:00']")).to_have_count(1)
         expect(page.locator("#trial-steps li[data-element='mark_completeness_check_overdue']")).to_have_count(1)
         expect(page.locator("#trial-timers [data-element='completeness_check_deadline']")).to_have_count(0)
 

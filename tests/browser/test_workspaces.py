@@ -45,7 +45,7 @@ def test_an_incomplete_set_with_two_missing_documents_then_the_task_reads_back_r
         assert officer.locator("button[value=complete]").count() == 0
         note = officer.locator("[data-role=read-only]")
         assert "Тапсырма аяқталды, оны өзгертуге болмайды" in note.inner_text()
-        assert "officer" in note.inner_text() and "2025-06-05 10:00" in note.inner_text()
+        assert "officer" in note.inner_text() and "2025\u202fж. 05 мау., 10:00" in note.inner_text()  # Babel, kk
         items = officer.locator("[data-field=missing_items] li")
         assert items.all_inner_texts() == ["Жарғының көшірмесі", "Электр энергиясымен жабдықтау шарты"]
         assert "Құжаттар топтамасы толық емес" in officer.locator("[data-field=decision]").inner_text()

@@ -242,7 +242,7 @@ def test_the_officer_sees_the_held_application_and_the_administrator_retries_or_
     page = officer.get("/tasks").data.decode()
     assert "Заявления, остановленные инцидентом" in page and "Законные сроки продолжают течь" in page
     assert held["number"] in page and other["number"] in page
-    assert "2025-06-27T18:30:00+05:00" in page  # the total term A3.4 still counts
+    assert "27 июн. 2025\u202fг., 18:30" in page  # the total term A3.4 still counts, shown in local time
 
     admin = Browser(app_under_test)
     admin.login("admin")
@@ -260,3 +260,7 @@ def test_the_officer_sees_the_held_application_and_the_administrator_retries_or_
     [resolved] = [i for i in incidents(api, status="resolved") if i["id"] == second["id"]]
     assert resolved["resolution"] == "withdrawn by phone" and resolved["resolved_by"] == "admin"
     assert officer.get("/tasks").data.decode().count("Заявления, остановленные инцидентом") == 0
+    auditor = Browser(app_under_test)
+    auditor.login("auditor")
+    record = auditor.get(f"/audit/instances/{second['instance_id']}").data.decode()
+    assert 'data-status="resolved">закрыт<' in record  # an incident is masculine in Russian

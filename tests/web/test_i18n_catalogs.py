@@ -21,26 +21,31 @@ def _catalog(lang: str):
         return read_po(f, locale=lang)
 
 
-def _template_ids() -> set[str]:
+# The markers `make translations` extracts beside gettext's own: N_(msgid) and NC_(context, msgid).
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NC_": ((1, "c"), 2)}
+
+
+def _template_ids() -> set[tuple[str | None, str]]:
     with open(TRANSLATIONS / "messages.pot", "rb") as f:
-        return {m.id for m in read_po(f) if m.id}
+        return {(m.context, m.id) for m in read_po(f) if m.id}
 
 
-def _extracted_ids() -> set[str]:
-    """The msgids the code, the templates and the diagrams hold today, extracted as `make translations` does."""
+def _extracted_ids() -> set[tuple[str | None, str]]:
+    """The msgids (with their contexts) the code, the templates and the diagrams hold today, extracted as
+    `make translations` does."""
     with open(ROOT / "babel.cfg") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    return {message if isinstance(message, str) else message[0]
-            for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS)
+    return {(context, message if isinstance(message, str) else message[0])
+            for _, _, message, _, context in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
             if message}
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_msgid_has_its_kazakh_and_russian_text(lang):
     catalog = _catalog(lang)
-    untranslated = sorted(m.id for m in catalog if m.id and (not m.string or m.fuzzy))
+    untranslated = sorted((m.context or "", m.id) for m in catalog if m.id and (not m.string or m.fuzzy))
     assert untranslated == []
-    missing = sorted(_template_ids() - {m.id for m in catalog if m.id})
+    missing = sorted(_template_ids() - {(m.context, m.id) for m in catalog if m.id}, key=str)
     assert missing == [], f"run `make translations` and translate these into {lang}"
 
 
@@ -51,7 +56,7 @@ def test_translations_keep_the_placeholders_of_their_msgid(lang):
 
 
 def test_the_catalogs_hold_every_text_the_code_and_templates_use():
-    missing = sorted(_extracted_ids() - _template_ids())
+    missing = sorted(_extracted_ids() - _template_ids(), key=str)
     assert missing == [], "run `make translations`: these texts are not in web/translations/messages.pot"
 
 
@@ -59,7 +64,8 @@ def test_the_catalogs_hold_every_text_the_code_and_templates_use():
 def test_compiled_catalogs_are_those_of_the_po_files(lang):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
         compiled = gettext.GNUTranslations(f)
-    stale = [m.id for m in _catalog(lang) if m.id and m.string and compiled.gettext(m.id) != m.string]
+    stale = [m.id for m in _catalog(lang) if m.id and m.string and (
+        compiled.pgettext(m.context, m.id) if m.context else compiled.gettext(m.id)) != m.string]
     assert stale == [], "run `make catalogs` (or `make translations`) to compile the .po files again"
 
 

@@ -263,10 +263,15 @@
   // stored. The path taken is marked on the canvas, the task waiting for a person too.
   const trial = $('trial');
   let actions = [];
-  function item(parent, title, detail) {
+  // moments in the analyst's language and Astana time; the ISO value stays in the <time> element's datetime
+  const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Almaty' });
+  function moment(iso) {
+    const t = document.createElement('time'); t.dateTime = iso; t.textContent = dateFormat.format(new Date(iso)); return t;
+  }
+  function item(parent, title, ...detail) {
     const div = document.createElement('div'); div.className = 'trial-item';
     const strong = document.createElement('strong'); strong.textContent = title; div.appendChild(strong);
-    if (detail) { const p = document.createElement('div'); p.className = 'muted'; p.textContent = detail; div.appendChild(p); }
+    if (detail.length) { const p = document.createElement('div'); p.className = 'muted'; p.append(...detail); div.appendChild(p); }
     parent.appendChild(div); return div;
   }
   function shownName(id, fallback) { const e = registry.get(id); return (e && e.businessObject.name) || fallback || id; }
@@ -291,11 +296,11 @@
     }
     $('trial-waiting').innerHTML = ''; $('trial-timers').innerHTML = ''; $('trial-steps').innerHTML = '';
     if (!$('trial-results').value.trim()) $('trial-results').value = JSON.stringify(data.results, null, 1);
-    $('trial-clock').textContent = (texts.trial_clock || 'time') + ': ' + data.now + (data.completed ? ' · ' + (texts.trial_done || 'ended') : '');
+    $('trial-clock').replaceChildren((texts.trial_clock || 'time') + ': ', moment(data.now), data.completed ? ' · ' + (texts.trial_done || 'ended') : '');
     if (data.failure) { const li = document.createElement('li'); li.textContent = data.failure; errors.appendChild(li); }
     for (const s of data.steps) {
       const li = document.createElement('li'); li.dataset.element = s.element;
-      li.textContent = s.at.slice(0, 16).replace('T', ' ') + ' · ' + shownName(s.element, s.name) + (s.clause ? ' (' + s.clause + ')' : '');
+      li.append(moment(s.at), ' · ' + shownName(s.element, s.name) + (s.clause ? ' (' + s.clause + ')' : ''));
       $('trial-steps').appendChild(li);
     }
     for (const w of data.waiting) {
@@ -311,7 +316,7 @@
       div.appendChild(button);
     }
     for (const timer of data.timers) {
-      const div = item($('trial-timers'), (texts.trial_timers || 'timer') + ': ' + shownName(timer.element, timer.name), timer.due_at + (timer.clause ? ' · ' + timer.clause : ''));
+      const div = item($('trial-timers'), (texts.trial_timers || 'timer') + ': ' + shownName(timer.element, timer.name), moment(timer.due_at), timer.clause ? ' · ' + timer.clause : '');
       div.dataset.element = timer.element;
       const button = document.createElement('button'); button.className = 'secondary trial-advance'; button.textContent = texts.trial_advance || 'Advance';
       button.addEventListener('click', () => { actions.push({ advance_to: timer.due_at }); runTrial(); });

@@ -167,10 +167,3 @@ def posted_values(schema: dict[str, Any], form: Any) -> dict[str, Any]:
 def _text(value: str) -> str:
     return value.replace("\x00", "")
 
-
-def display_value(value: Any) -> str:
-    if isinstance(value, datetime):
-        return legal_time.iso(value).replace("T", " ")[:16]
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        return legal_time.iso(value).replace("T", " ")[:16]
-    return "" if value is None else str(value)

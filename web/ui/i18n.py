@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request, session
-from flask_babel import get_locale, gettext, refresh
+from flask_babel import get_locale, gettext, pgettext, refresh
 
 LANGUAGES = ("kk", "ru", "en")
 UI_DEFAULT = "ru"  # the staff site before anyone chooses
@@ -20,6 +20,11 @@ API_DEFAULT = "kk"  # CONTRACT.md §2: API messages follow Accept-Language, defa
 def N_(msgid: str) -> str:
     """Mark ``msgid`` for the catalogs; translated where it is shown."""
     return msgid
+
+
+def NC_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark ``msgid`` in ``context`` (gettext's msgctxt) for the catalogs; translated with pgettext."""
+    return context, msgid
 
 
 # Short keys the templates and views use, each naming its English msgid.
@@ -155,7 +160,7 @@ MSGIDS: dict[str, str] = {
     "unit_working_days": N_("Working days from registration to the decision"),
     "refusals_total": N_("Refusals"),
     "unit_grounds": N_("Each refusal counts once under each of its grounds"),
-    "verify_words": N_("%d events in %d chains checked: nothing was altered; %d chains anchored by checkpoints"),
+    "verify_words": N_("Checked events: %s, chains: %s — nothing was altered; chains anchored by checkpoints: %s"),
     "back_home": N_("Back to the home page"),
     "incidents": N_("Incidents"),
     "open_incidents": N_("Open incidents"),
@@ -229,28 +234,24 @@ MSGIDS: dict[str, str] = {
     "trial_path": N_("Path taken"),
 }
 
-# Codes the engine stores, shown in words: instance, task, application and delivery statuses.
-STATUSES: dict[str, str] = {
-    "running": N_("running"),
-    "completed": N_("completed"),
-    "cancelled": N_("cancelled"),
-    "failed": N_("failed"),
-    "open": N_("open"),
-    "claimed": N_("claimed"),
-    "awaiting_signature": N_("awaiting signature"),
-    "hearing_scheduled": N_("hearing scheduled"),
-    "forwarded": N_("forwarded"),
-    "registered": N_("registered"),
-    "submitted": N_("submitted"),
-    "active": N_("active"),
-    "suspended": N_("suspended"),
-    "revoked": N_("revoked"),
-    "replaced": N_("replaced"),
-    "expired": N_("expired"),
-    "pending": N_("pending"),
-    "delivered": N_("delivered"),
-    "dead": N_("not delivered"),
-    "resolved": N_("resolved"),
+# Codes the engine stores, shown in words, by what they are the status of: one English word can need a
+# different Russian form for each (a case "завершён", an incident "открыт"), so each has its own context.
+STATUSES: dict[str, dict[str, tuple[str, str]]] = {
+    "instance": {
+        "running": NC_("instance", "running"),
+        "completed": NC_("instance", "completed"),
+        "cancelled": NC_("instance", "cancelled"),
+        "failed": NC_("instance", "failed"),
+    },
+    "delivery": {
+        "pending": NC_("delivery", "waiting to be sent"),
+        "delivered": NC_("delivery", "delivered"),
+        "dead": NC_("delivery", "not delivered"),
+    },
+    "incident": {
+        "open": NC_("incident", "open"),
+        "resolved": NC_("incident", "resolved"),
+    },
 }
 
 # How a procedure ended.
@@ -364,8 +365,15 @@ def _coded(table: dict[str, str], code: Any) -> str:
     return gettext(msgid)
 
 
-def status_name(code: Any) -> str:
-    return _coded(STATUSES, code)
+def status_name(code: Any, of: str = "instance") -> str:
+    """The status ``code`` of an instance, a delivery or an incident (``of``) in the request's language."""
+    if code is None or code == "":
+        return ""
+    marked = STATUSES.get(of, {}).get(str(code))
+    if marked is None:
+        return str(code)
+    language()
+    return pgettext(*marked)
 
 
 def outcome_name(code: Any) -> str:

@@ -28,8 +28,8 @@ from engine import (
 from web.error_messages import translate
 from web.security import CONTENT_SECURITY_POLICY, local_path
 from web.services import services
-from web.ui import SessionUser
-from web.ui.forms_render import display_value, fields, parse, posted_values
+from web.ui import SessionUser, formats
+from web.ui.forms_render import fields, parse, posted_values
 from web.ui.i18n import LANGUAGES, label, language, t
 from web.ui.paging import page_number
 
@@ -46,15 +46,10 @@ def me() -> Any:
     return current_user.user
 
 
-@bp.app_template_filter("local")
-def _local(value: Any) -> str:
-    return display_value(value)
-
-
-@bp.app_template_filter("input_moment")
-def _input_moment(value: Any) -> str:
-    """A stored moment as the value of a datetime-local input (local time, to the minute)."""
-    return display_value(value).replace(" ", "T")
+bp.add_app_template_filter(formats.moment, "local")
+bp.add_app_template_filter(formats.input_moment, "input_moment")
+bp.add_app_template_filter(formats.number, "number")
+bp.add_app_template_filter(formats.month, "month")
 
 
 @bp.app_template_global("field_label")

@@ -1,0 +1,72 @@
+"""Moments, months and numbers in the workspaces are written as each language writes them (Babel, CLDR),
+in Kazakhstan local time; statuses take the Russian form of what they are the status of (issue 18, point 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.portal import issue_body, pay_fee
+from tests.web.test_ui_workspace import Browser
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.fixture
+def submitted(api):
+    api.set_clock("2025-06-05T10:00:00+05:00")
+    body = issue_body(api, "II", name="ТОО «Формат»")
+    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
+    return api.submit(body).get_json()
+
+
+def test_a_deadline_reads_in_the_language_of_the_user_in_local_time(app, api, submitted):
+    browser = Browser(app)
+    browser.login("officer")
+    # R7: two working days after Thursday 5 June 2025 (Friday 6 June is Kurban Ait, 7-8 June the weekend)
+    # end on Tuesday 10 June at 18:30, Astana time
+    page = browser.get("/tasks").data.decode()
+    assert f"10 июн. 2025{NNBSP}г., 18:30" in page and "2025-06-10" not in page
+    browser.post("/language", {"lang": "kk", "next": "/tasks"})
+    assert f"2025{NNBSP}ж. 10 мау., 18:30" in browser.get("/tasks").data.decode()
+    browser.post("/language", {"lang": "en", "next": "/tasks"})
+    assert f"Jun 10, 2025, 6:30{NNBSP}PM" in browser.get("/tasks").data.decode()
+
+
+def test_a_moment_given_in_utc_is_shown_in_astana_time(app):
+    from web.ui import formats
+
+    with app.test_request_context("/tasks"):
+        from flask import session
+
+        session["lang"] = "ru"
+        assert formats.moment("2025-06-10T13:30:00+00:00") == f"10 июн. 2025{NNBSP}г., 18:30"
+        # before 1 March 2024 Astana was UTC+6
+        assert formats.moment("2024-02-28T12:00:00+00:00") == f"28 февр. 2024{NNBSP}г., 18:00"
+        assert formats.moment("2025-06-10") == f"10 июн. 2025{NNBSP}г."
+        assert formats.input_moment("2025-06-10T13:30:00+00:00") == "2025-06-10T18:30"
+        assert formats.moment(None) == "" and formats.moment("not a moment") == "not a moment"
+
+
+@pytest.mark.parametrize(("lang", "count", "month"), [
+    ("ru", f"1{NBSP}234{NBSP}567", f"июнь 2025{NNBSP}г."),
+    ("kk", f"1{NBSP}234{NBSP}567", f"2025{NNBSP}ж. маусым"),
+    ("en", "1,234,567", "June 2025"),
+])
+def test_counts_and_months_follow_the_language(app, lang, count, month):
+    from flask import session
+
+    from web.ui import formats
+
+    with app.test_request_context("/audit/reports"):
+        session["lang"] = lang
+        assert formats.number(1234567) == count
+        assert formats.month("2025-06") == month
+
+
+def test_a_month_of_the_terms_report_is_named_and_a_case_status_takes_its_gender(app, api, submitted):
+    browser = Browser(app)
+    browser.login("auditor")
+    page = browser.get("/audit/reports?since=2025-06-01&until=2025-06-30").data.decode()
+    assert f"<td>июнь 2025{NNBSP}г.</td>" in page
+    search = browser.get("/audit?applicant=Формат").data.decode()
+    assert 'data-status="running">выполняется<' in search
