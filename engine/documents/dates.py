@@ -12,6 +12,8 @@ MONTHS = {
            "қараша", "желтоқсан"),
     "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
            "ноября", "декабря"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
 }
 
 
@@ -30,12 +32,26 @@ def _day(value: Any) -> date | None:
 
 
 def long_date(value: Any, lang: str) -> str:
-    """'2025 жылғы 5 маусым' (kk), '5 июня 2025 года' (ru), as the forms write dates."""
+    """'2025 жылғы 5 маусым' (kk), '5 июня 2025 года' (ru), as the forms write dates; 'June 5, 2025' (en)."""
     day = _day(value)
     if day is None:
         return ""
     month = MONTHS[lang][day.month - 1]
-    return f"{day.year} жылғы {day.day} {month}" if lang == "kk" else f"{day.day} {month} {day.year} года"
+    if lang == "kk":
+        return f"{day.year} жылғы {day.day} {month}"
+    return f"{month} {day.day}, {day.year}" if lang == "en" else f"{day.day} {month} {day.year} года"
+
+
+def long_moment(value: Any, lang: str) -> str:
+    """A moment as notices to the applicant write it: the long date and the Astana time,
+    '5 июня 2025 года, 10:00'."""
+    if not value:
+        return ""
+    try:
+        at = legal_time.to_local(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+    return f"{long_date(at, lang)}, {at:%H:%M}"
 
 
 def short_date(value: Any) -> str:

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from engine import audit, legal_time
+from engine.documents.dates import long_moment
 from engine.errors import Conflict, FieldProblem, InvalidInput
 from engine.licensing import numbers, ownership, terms_table
 from engine.licensing.acts import PROCESS_OF, application_of, base_context, issue_document, notify
@@ -108,12 +109,12 @@ def register_complaint(call: OperationCall) -> dict[str, Any]:
     review_due = legal_time.add_working_days(registered, legal_time.term_days(REVIEW_CLAUSE[addressed]))
     row.registered_at, row.expected_result_at, row.status = registered, review_due, "registered"
     notify(call, row, "complaint_received", {
-        "kk": f"Шағым тіркелді ({row.number}): {legal_time.iso(registered)}. Қарау мерзімі: "
-              f"{legal_time.iso(review_due)}.",
-        "ru": f"Жалоба зарегистрирована ({row.number}): {legal_time.iso(registered)}. Срок рассмотрения: "
-              f"{legal_time.iso(review_due)}.",
-        "en": f"Complaint registered ({row.number}): {legal_time.iso(registered)}. Review due: "
-              f"{legal_time.iso(review_due)}."})
+        "kk": f"Шағым тіркелді ({row.number}): {long_moment(registered, 'kk')}. Қарау мерзімі: "
+              f"{long_moment(review_due, 'kk')}.",
+        "ru": f"Жалоба зарегистрирована ({row.number}): {long_moment(registered, 'ru')}. Срок рассмотрения: "
+              f"{long_moment(review_due, 'ru')}.",
+        "en": f"Complaint registered ({row.number}): {long_moment(registered, 'en')}. Review due: "
+              f"{long_moment(review_due, 'en')}."})
     return {"registered_at": legal_time.iso(registered), "triage_due": legal_time.iso(triage_due),
             "review_due": legal_time.iso(review_due), "addressed_to": addressed}
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from engine import audit, legal_time
+from engine.documents.dates import long_moment
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.licensing import ownership
 from engine.licensing import register as licence_register
@@ -182,8 +183,9 @@ def suspend_licence(call: OperationCall) -> dict[str, Any]:
         remedy = until + timedelta(seconds=1)
     ground = decision.get("ground") or request.get("ground") or ""
     _record(call, "suspended", until=until, reason=f"suspended: {ground}")
-    text = (f"{_subject(call)}: тоқтата тұрылды / приостановлена до {legal_time.iso(until)} "
-            f"({ground}); бұзушылықты жою мерзімі / срок устранения: {legal_time.iso(remedy)}")
+    text = (f"{_subject(call)}: тоқтата тұрылды, мерзімі — {long_moment(until, 'kk')}; бұзушылықты жою мерзімі — "
+            f"{long_moment(remedy, 'kk')} / приостановлена до {long_moment(until, 'ru')}; срок устранения — "
+            f"{long_moment(remedy, 'ru')} ({ground})")
     docs = _document(call, "suspension_decision", text)
     call.step.outbox("licence_suspended", element=call.element, clause="R18-1",
                      payload={"licence": _number(call), "annex": _annex(call), "until": legal_time.iso(until)})

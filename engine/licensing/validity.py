@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from engine import legal_time
-from engine.documents.dates import licence_valid_until
+from engine.documents.dates import licence_valid_until, long_date
 from engine.licensing import notices
 from engine.licensing import register as licence_register
 from engine.operations import OperationCall, OperationRegistry
@@ -77,11 +77,11 @@ def remind(call: OperationCall) -> dict[str, Any]:
     if not _still_in_force(call, licence):
         return {"reminded": False}
     _notify(call, licence, "expiry_reminder", {
-        "kk": f"№ {licence.number} лицензияның қолданылу мерзімі {last_day} аяқталады (Цифрлық активтер туралы "
-              f"заңның 9-бабы). {SYSTEM_NOTE['kk']}",
-        "ru": f"Срок действия лицензии № {licence.number} истекает {last_day} (ст. 9 Закона о цифровых активах). "
-              f"{SYSTEM_NOTE['ru']}",
-        "en": f"Licence {licence.number} is valid until {last_day} (Law on digital assets, art. 9). "
+        "kk": f"№ {licence.number} лицензияның қолданылу мерзімінің соңғы күні — {long_date(last_day, 'kk')} "
+              f"(Цифрлық активтер туралы заңның 9-бабы). {SYSTEM_NOTE['kk']}",
+        "ru": f"Срок действия лицензии № {licence.number} истекает {long_date(last_day, 'ru')} "
+              f"(ст. 9 Закона о цифровых активах). {SYSTEM_NOTE['ru']}",
+        "en": f"Licence {licence.number} is valid until {long_date(last_day, 'en')} (Law on digital assets, art. 9). "
               f"{SYSTEM_NOTE['en']}"})
     return {"reminded": True, "at": legal_time.iso(call.step.now), "own_reminder": True}
 
@@ -92,7 +92,8 @@ def record_expiry(call: OperationCall) -> dict[str, Any]:
     if not _still_in_force(call, licence):
         return {"ended": False}
     _notify(call, licence, "licence_expired", {
-        "kk": f"№ {licence.number} лицензияның үш жылдық қолданылу мерзімі {last_day} аяқталды.",
-        "ru": f"Трёхлетний срок действия лицензии № {licence.number} истёк {last_day}.",
-        "en": f"The three years of licence {licence.number} ended on {last_day}."})
+        "kk": f"№ {licence.number} лицензияның үш жылдық қолданылу мерзімі аяқталды (соңғы күні — "
+              f"{long_date(last_day, 'kk')}).",
+        "ru": f"Трёхлетний срок действия лицензии № {licence.number} истёк {long_date(last_day, 'ru')}.",
+        "en": f"The three years of licence {licence.number} ended on {long_date(last_day, 'en')}."})
     return {"ended": True, "at": legal_time.iso(call.step.now)}

@@ -23,7 +23,8 @@ def test_lda_9_the_licence_ends_after_three_years_and_the_holder_is_reminded_ahe
     apps = [n for n in api.get("/api/v1/instances?process=licence_issue", user="auditor").get_json()]
     app_id = apps[0]["application_id"]
     reminder = [n for n in api.application(app_id)["notices"] if n["kind"] == "expiry_reminder"]
-    assert len(reminder) == 1 and "2029-03-01" in reminder[0]["text_ru"]
+    assert len(reminder) == 1 and "истекает 1 марта 2029 года" in reminder[0]["text_ru"]
+    assert "соңғы күні — 2029 жылғы 1 наурыз" in reminder[0]["text_kk"]
     assert "не срок, установленный Правилами" in reminder[0]["text_ru"] and "жүйенің өз еске салуы" in \
         reminder[0]["text_kk"]
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from engine.documents import render_pdf
-from engine.documents.dates import licence_valid_until
+from engine.documents.dates import licence_valid_until, long_moment
 from tests.unit.test_documents_rendering import pdf_text
 
 LICENCE = {
@@ -96,3 +96,11 @@ def test_a_licence_is_valid_three_years_to_the_day_before(issued, last_day):
 
 def test_the_same_act_gives_the_same_bytes_qr_code_included():
     assert render_pdf("licence", "kk", LICENCE) == render_pdf("licence", "kk", LICENCE)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("kk", "2025 жылғы 10 маусым, 18:30"), ("ru", "10 июня 2025 года, 18:30"), ("en", "June 10, 2025, 18:30")])
+def test_a_notice_writes_a_moment_in_words_in_astana_time(lang, words):
+    assert long_moment("2025-06-10T13:30:00+00:00", lang) == words
+    # Astana was UTC+6 until 1 March 2024
+    assert long_moment("2024-02-28T12:00:00+00:00", lang).endswith(", 18:00")
