@@ -119,7 +119,15 @@ def test_a_missing_page_in_kk_and_a_forbidden_one_in_ru_are_pages_of_the_site_wi
         assert page.get_by_role("link", name="Вернуться на главную").get_attribute("href") == "/"
 
 
-def test_a_returned_licence_goes_back_to_the_officer_who_prepared_it_with_the_signers_comment_in_ru(tmp_path):
+RETURNS = {  # the signer's comment and the banner the preparer reads, in each language
+    "ru": ("Уточните адрес центра обработки данных", "Возвращено подписантом: signer"),
+    "kk": ("Деректерді өңдеу орталығының мекенжайын нақтылаңыз", "Қол қоюшы қайтарды: signer"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_returned_licence_goes_back_to_the_officer_who_prepared_it_with_the_signers_comment(tmp_path, lang):
+    comment, returned = RETURNS[lang]
     with live_app(tmp_path) as (app, base), chromium() as browser:
         api = Api(app.test_client())
         api.set_clock("2025-06-05T10:00:00+05:00")
@@ -131,23 +139,23 @@ def test_a_returned_licence_goes_back_to_the_officer_who_prepared_it_with_the_si
 
         signer = browser.new_page()
         login(signer, base, "signer", landing="/sign")
-        switch_language(signer, "ru")
+        switch_language(signer, lang)
         signer.locator("tr", has_text="ТОО «Возврат»").get_by_role("link").first.click()
         signer.check("input[name=decision][value=return]")
-        signer.fill("#f-comment", "Уточните адрес центра обработки данных")
+        signer.fill("#f-comment", comment)
         signer.click("button[value=complete]")
         signer.wait_for_url(f"{base}/tasks")
 
         preparer = browser.new_page()
         login(preparer, base, "officer2")
-        switch_language(preparer, "ru")
+        switch_language(preparer, lang)
         preparer.goto(f"{base}/tasks?box=mine")
         preparer.locator("tr", has_text="ТОО «Возврат»").get_by_role("link").first.click()
         banner = preparer.locator("[data-role=returned]")
-        assert "Возвращено подписантом: signer" in banner.text_content()
-        assert "Уточните адрес центра обработки данных" in banner.inner_text()
+        assert returned in banner.text_content()
+        assert comment in banner.inner_text()
         timeline = preparer.locator("[data-role=timeline]")
-        assert "Уточните адрес центра обработки данных" in timeline.inner_text()
+        assert comment in timeline.inner_text()
         assert timeline.locator("li[data-kind=application_submitted]").count() == 1
         assert "officer2" in preparer.locator("p.muted").first.inner_text()  # claimed by the preparer
 
@@ -163,7 +171,7 @@ def test_a_returned_licence_goes_back_to_the_officer_who_prepared_it_with_the_si
         signer.locator("tr", has_text="ТОО «Возврат»").get_by_role("link").first.click()
         expect(signer.locator("[data-role=timeline]")).to_be_visible()  # the act's page has loaded
         assert signer.locator("[data-role=returned]").count() == 0
-        assert "Уточните адрес центра обработки данных" in signer.locator("[data-role=timeline]").inner_text()
+        assert comment in signer.locator("[data-role=timeline]").inner_text()
 
 
 def test_an_auditor_finds_a_missed_r7_in_kk_and_ru_and_reads_reports_and_integrity_in_words(tmp_path):
