@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.documents.dates import long_moment
 from engine.store.licensing_tables import CabinetNotice
 from engine.store.tables import OutboxEvent
 
@@ -80,8 +81,11 @@ def term_note(procedure: str) -> dict[str, str]:
 
 
 def render(kind: str, **values: Any) -> dict[str, str]:
-    texts = TEXTS[kind]
-    return {lang: text.format(**values) for lang, text in texts.items()}
+    """The notice's texts in each language; a moment (an aware datetime) is written as that language writes it,
+    in Astana time ('10 июня 2025 года, 18:30')."""
+    return {lang: text.format(**{name: long_moment(value, lang) if isinstance(value, datetime) else value
+                                 for name, value in values.items()})
+            for lang, text in TEXTS[kind].items()}
 
 
 def post(session: Session, *, at: datetime, kind: str, texts: dict[str, str], bin_iin: str,

@@ -85,8 +85,8 @@ def register_application(call: OperationCall) -> dict[str, Any]:
     due = legal_time.add_working_days(registered, days)
     app.registered_at, app.expected_result_at, app.status = registered, due, "registered"
     note = notices.term_note(app.procedure)
-    texts = notices.render("receipt", number=app.number, registered=legal_time.iso(registered),
-                           expected=legal_time.iso(due), note_kk=note["kk"], note_ru=note["ru"], note_en=note["en"])
+    texts = notices.render("receipt", number=app.number, registered=registered, expected=due,
+                           note_kk=note["kk"], note_ru=note["ru"], note_en=note["en"])
     notify(call, app, "receipt", texts)
     context = base_context(app, call.step.now)
     if note["kk"]:
@@ -261,7 +261,8 @@ def issue_preliminary_decision(call: OperationCall) -> dict[str, Any]:
     notice = issue_document(call, app, "hearing_notice", context)
     app.status = "hearing_scheduled"
     notify(call, app, "preliminary_decision", notices.render(
-        "preliminary_decision", grounds=", ".join(g["clause"] for g in grounds), hearing=plan.get("hearing_at")))
+        "preliminary_decision", grounds=", ".join(g["clause"] for g in grounds),
+        hearing=legal_time.to_local(plan["hearing_at"]) if plan.get("hearing_at") else "—"))
     return {"documents": prelim + notice, "grounds": [g["clause"] for g in grounds]}
 
 

@@ -91,4 +91,4 @@ def test_r10_2_a_hearing_moment_inside_the_lawful_window_is_kept(api):
     [hearing] = api.tasks(app["id"])
     assert hearing["element"] == "hearing" and hearing["due_at"] == "2026-03-10T18:30:00+05:00"
     notice = [n for n in api.application(app["id"])["notices"] if n["kind"] == "preliminary_decision"][-1]
-    assert "2026-03-10T15:00:00+05:00" in notice["text_kk"] and "2026-03-10T15:00:00+05:00" in notice["text_ru"]
+    assert "2026 жылғы 10 наурыз, 15:00" in notice["text_kk"] and "10 марта 2026 года, 15:00" in notice["text_ru"]

@@ -23,7 +23,7 @@ def test_r14_the_refusal_of_further_consideration_of_a_reissue_is_due_within_one
     # A3.4's own defect stays visible to the applicant: the receipt says the term reads "2 (үш)" and 2 is used
     receipt = app["notices"][0]
     assert receipt["kind"] == "receipt" and "2 (үш)" in receipt["text_kk"] and "2 (үш)" in receipt["text_ru"]
-    assert R15_DUE in receipt["text_ru"]
+    assert "Дата и время получения результата: 11 марта 2026 года, 18:30." in receipt["text_ru"]  # R15_DUE
     api.do(app["id"], "reissue_completeness", {"decision": "incomplete", "reason": "the form is not signed"})
     [sign] = api.tasks(app["id"], user="signer")
     assert sign["element"] == "sign_not_considered"

@@ -70,3 +70,14 @@ def test_a_month_of_the_terms_report_is_named_and_a_case_status_takes_its_gender
     assert f"<td>июнь 2025{NNBSP}г.</td>" in page
     search = browser.get("/audit?applicant=Формат").data.decode()
     assert 'data-status="running">выполняется<' in search
+    assert "<td>Выдача лицензии<" in search  # the procedure by its name, not the diagram's key
+
+
+def test_the_applicants_receipt_notice_writes_its_moments_in_words(api, submitted):
+    [receipt] = [n for n in api.application(submitted["id"])["notices"] if n["kind"] == "receipt"]
+    # registered on Thursday 5 June 2025 at 10:00, within working hours; A3.4's 15 working days (6 June is
+    # Kurban Ait) end on Friday 27 June at 18:30
+    assert "Зарегистрирован: 5 июня 2025 года, 10:00." in receipt["text_ru"]
+    assert "Дата и время получения результата: 27 июня 2025 года, 18:30." in receipt["text_ru"]
+    assert "Тіркелген уақыты: 2025 жылғы 5 маусым, 10:00." in receipt["text_kk"]
+    assert "Registered: June 5, 2025, 10:00. Result expected by: June 27, 2025, 18:30." in receipt["text_en"]

@@ -254,6 +254,18 @@ STATUSES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The procedures: the diagrams' keys and the applications' own procedure codes.
+PROCEDURES: dict[str, str] = {
+    "licence_issue": N_("Licence issue"),
+    "licence_reissue": N_("Licence reissue"),
+    "complaint": N_("Complaint"),
+    "licence_suspension": N_("Suspension, restoration or deprivation"),
+    "licence_validity": N_("Licence validity"),
+    "issue": N_("Licence issue"),
+    "reissue": N_("Licence reissue"),
+    "annex": N_("Annex to a licence"),
+}
+
 # How a procedure ended.
 OUTCOMES: dict[str, str] = {
     "issued": N_("licence issued"),
@@ -272,6 +284,11 @@ OUTCOMES: dict[str, str] = {
 # Audit and notification event kinds, as the history and notification lists name them.
 EVENTS: dict[str, str] = {
     "account_created": N_("Account created"),
+    "auditor_export": N_("Auditor exported cases"),
+    "auditor_report": N_("Auditor read the reports"),
+    "auditor_search": N_("Auditor searched the cases"),
+    "auditor_verify": N_("Auditor checked the integrity"),
+    "auditor_view": N_("Auditor opened a case"),
     "application_registered": N_("Application registered"),
     "application_submitted": N_("Application submitted"),
     "clock_set": N_("Simulated clock set"),
@@ -280,6 +297,7 @@ EVENTS: dict[str, str] = {
     "day_off": N_("Day off"),
     "delivery_requeued": N_("Delivery queued again"),
     "document_issued": N_("Document issued"),
+    "element_completed": N_("Step completed"),
     "gateway_call": N_("Call to the e-government gateway"),
     "incident": N_("Incident"),
     "incident_opened": N_("Incident opened"),
@@ -380,6 +398,10 @@ def outcome_name(code: Any) -> str:
     return _coded(OUTCOMES, code)
 
 
+def procedure_name(code: Any) -> str:
+    return _coded(PROCEDURES, code)
+
+
 def event_name(kind: Any) -> str:
     return _coded(EVENTS, kind)
 
@@ -410,7 +432,7 @@ def label(labels: Any, fallback: str = "") -> str:
 def template_globals() -> dict[str, Any]:
     """What every staff template sees for its words."""
     return {"t": t, "lang": language(), "languages": LANGUAGES, "L": label, "status_name": status_name,
-            "outcome_name": outcome_name, "event_name": event_name, "deadline_name": deadline_name,
+            "outcome_name": outcome_name, "event_name": event_name, "procedure_name": procedure_name, "deadline_name": deadline_name,
             "timeline_name": timeline_name,
             "session_lang": session.get("lang")}
 
