@@ -81,3 +81,12 @@ def test_the_applicants_receipt_notice_writes_its_moments_in_words(api, submitte
     assert "Дата и время получения результата: 27 июня 2025 года, 18:30." in receipt["text_ru"]
     assert "Тіркелген уақыты: 2025 жылғы 5 маусым, 10:00." in receipt["text_kk"]
     assert "Registered: June 5, 2025, 10:00. Result expected by: June 27, 2025, 18:30." in receipt["text_en"]
+
+
+def test_the_auditor_reads_the_events_of_a_case_with_its_steps_named_in_russian(app, api, submitted):
+    browser = Browser(app)
+    browser.login("auditor")
+    record = browser.get(f"/audit/instances/{submitted['instance_id']}").data.decode()
+    # the task's step by the diagram's name_ru, its id beside it for whoever searches the XML
+    assert 'Проверка полноты документов<div class="muted"><code>completeness_check</code>' in record
+    assert 'data-kind="element_completed">Шаг выполнен<' in record

@@ -432,8 +432,8 @@ def label(labels: Any, fallback: str = "") -> str:
 def template_globals() -> dict[str, Any]:
     """What every staff template sees for its words."""
     return {"t": t, "lang": language(), "languages": LANGUAGES, "L": label, "status_name": status_name,
-            "outcome_name": outcome_name, "event_name": event_name, "procedure_name": procedure_name, "deadline_name": deadline_name,
-            "timeline_name": timeline_name,
+            "outcome_name": outcome_name, "event_name": event_name, "procedure_name": procedure_name,
+            "deadline_name": deadline_name, "timeline_name": timeline_name,
             "session_lang": session.get("lang")}
 
 
