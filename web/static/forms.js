@@ -55,5 +55,7 @@
       }
     });
     refresh();
+    // the row buttons come disabled from the server: a click before this script ran would do nothing
+    for (const button of form.querySelectorAll('button[data-action]')) { button.disabled = false; }
   }
 })();

@@ -81,4 +81,5 @@
   }
 
   button.addEventListener('click', sign);
+  button.disabled = false; // enabled only once it can sign: a click before this script ran would do nothing
 })();
