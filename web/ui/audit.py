@@ -16,7 +16,8 @@ from web import exports
 from web.api.audit import instance_filter
 from web.security import diagram_download
 from web.services import services
-from web.ui.i18n import t
+from web.ui import formats
+from web.ui.i18n import procedure_name, t
 from web.ui.paging import page_number
 
 bp = Blueprint("audit_ui", __name__, url_prefix="/audit", template_folder="../templates")
@@ -141,6 +142,8 @@ def verify() -> Any:
 def reports() -> Any:
     _require_auditor()
     data = services().engine.auditor.reports(since=_day("since"), until=_day("until", end=True))
+    for row in data["terms"]:  # the chart's bars, named in the user's language
+        row["label"] = f"{procedure_name(row['procedure'])} · {formats.month(row['month'])}"
     _log("auditor_report", {"via": "workspace", "query": request.args.to_dict()})
     return render_template("ui/audit_reports.html", data=data, data_json=json.dumps(data), args=request.args,
                            title=t("reports"))
