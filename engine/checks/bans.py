@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from engine.documents.dates import long_moment
 from engine.gateway import Ban
 from engine.legal_time import iso
 
@@ -40,12 +41,12 @@ def _state(ban: Ban, at: datetime) -> str:
 
 
 def _texts(court: list[Ban], bailiff: list[Ban], at: datetime) -> dict[str, str]:
-    when = iso(at)
+    kk_when, ru_when, en_when = (long_moment(at, lang) for lang in ("kk", "ru", "en"))
     if not court and not bailiff:
         return texts(
-            f"{when} күшіндегі сот тыйымы да, сот орындаушысының тыйымы да жоқ (A3.10.4, A3.10.5).",
-            f"На {when} действующих запретов суда и судебного исполнителя нет (A3.10.4, A3.10.5).",
-            f"No court or bailiff ban in force at {when} (A3.10.4, A3.10.5).")
+            f"{kk_when} жағдай бойынша күшіндегі сот тыйымы да, сот орындаушысының тыйымы да жоқ (A3.10.4, A3.10.5).",
+            f"По состоянию на {ru_when} действующих запретов суда и судебного исполнителя нет (A3.10.4, A3.10.5).",
+            f"No court or bailiff ban in force as of {en_when} (A3.10.4, A3.10.5).")
     kk, ru, en = [], [], []
     if court:
         decisions = "; ".join(b.decision for b in court)
@@ -58,5 +59,6 @@ def _texts(court: list[Ban], bailiff: list[Ban], at: datetime) -> dict[str, str]
         ru.append(f"временный запрет на выдачу лицензии по представлению судебного исполнителя: "
                   f"{decisions} — A3.10.5")
         en.append(f"temporary ban on licences at a bailiff's request: {decisions} — A3.10.5")
-    return texts(f"{when}: " + "; ".join(kk) + ".", f"На {when}: " + "; ".join(ru) + ".",
-                 f"At {when}: " + "; ".join(en) + ".")
+    return texts(f"{kk_when} жағдай бойынша: " + "; ".join(kk) + ".",
+                 f"По состоянию на {ru_when}: " + "; ".join(ru) + ".",
+                 f"As of {en_when}: " + "; ".join(en) + ".")

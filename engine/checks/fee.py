@@ -19,8 +19,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from engine.documents.dates import long_moment
 from engine.gateway import Payment
-from engine.legal_time import iso
 
 from .common import kzt, local_day, texts
 from .mci import FeeRateUnknown, MciValue, mci_on
@@ -152,13 +152,13 @@ def _texts(r: dict[str, Any]) -> dict[str, str]:
     amount = kzt(r["amount_kzt"])
     subtype = r["subtype"]
     if r["paid"]:
-        when, ref, paid = iso(r["paid_at"]), r["reference"], kzt(_paid_amount(r))
+        ref, paid = r["reference"], kzt(_paid_amount(r))
         return texts(
-            f"{name[0]} төленді: {paid} теңге, {when}, төлем {ref}; "
+            f"{name[0]} төленді: {paid} теңге, {long_moment(r['paid_at'], 'kk')}, төлем {ref}; "
             f"талап етілетіні {amount} теңге ({basis[0]}; {subtype} кіші түр).",
-            f"{name[1]} уплачен: {paid} тг, {when}, платёж {ref}; "
+            f"{name[1]} уплачен: {paid} тг, {long_moment(r['paid_at'], 'ru')}, платёж {ref}; "
             f"требуется {amount} тг ({basis[1]}; подвид {subtype}).",
-            f"{name[2]} paid: {paid} KZT on {when}, payment {ref}; "
+            f"{name[2]} paid: {paid} KZT on {long_moment(r['paid_at'], 'en')}, payment {ref}; "
             f"due {amount} KZT ({basis[2]}; subtype {subtype}).")
     seen = len(r["payments"])
     return texts(

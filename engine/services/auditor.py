@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine import audit, inspection, legal_time, outbox
 from engine.services.parts import EngineParts
-from engine.store.tables import OutboxEvent, ProcessDefinition
+from engine.store.tables import OutboxEvent
 from engine.transactions import reading, transaction
 
 
@@ -38,19 +38,6 @@ class AuditorService:
             rows = session.scalars(select(OutboxEvent).where(OutboxEvent.instance_id == instance_id)
                                    .order_by(OutboxEvent.id))
             return [feed_event(r) for r in rows]
-
-    def element_names(self, key: str, version: int) -> dict[str, dict[str, str]]:
-        """Each named element of a deployed version by its names in en, kk and ru (the diagram's name_kk and
-        name_ru; the English name where a translation is missing)."""
-        with reading(self._sf) as session:
-            definition_id = session.scalar(select(ProcessDefinition.id).where(
-                ProcessDefinition.key == key, ProcessDefinition.version == version))
-            if definition_id is None:
-                return {}
-            info = self._parts.definitions.load(session, definition_id).info
-        return {el.id: {"en": el.name, "kk": el.properties.get("name_kk") or el.name,
-                        "ru": el.properties.get("name_ru") or el.name}
-                for el in info.elements.values() if el.name}
 
     def delivery_states(self, instance_id: str) -> dict[str, dict[int, dict[str, Any]]]:
         with reading(self._sf) as session:

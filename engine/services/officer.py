@@ -15,7 +15,7 @@ from engine.queries import TaskFilter, instance_view, list_tasks, task_view
 from engine.runtime import lanes
 from engine.services.parts import EngineParts
 from engine.store.licensing_tables import Account
-from engine.store.tables import HumanTask, StaffNotification
+from engine.store.tables import HumanTask, ProcessDefinition, StaffNotification
 from engine.transactions import reading, transaction
 from engine.views import InstanceView, TaskView
 
@@ -38,6 +38,19 @@ class OfficerService:
     def instance_data(self, instance_id: str) -> dict[str, Any]:
         with reading(self._sf) as session:
             return self._parts.runtime.instance_data(session, instance_id)
+
+    def element_names(self, key: str, version: int) -> dict[str, dict[str, str]]:
+        """Each named element of a deployed version by its names in en, kk and ru (the diagram's name_kk and
+        name_ru; the English name where a translation is missing): how officers and auditors read a case's steps."""
+        with reading(self._sf) as session:
+            definition_id = session.scalar(select(ProcessDefinition.id).where(
+                ProcessDefinition.key == key, ProcessDefinition.version == version))
+            if definition_id is None:
+                return {}
+            info = self._parts.definitions.load(session, definition_id).info
+        return {el.id: {"en": el.name, "kk": el.properties.get("name_kk") or el.name,
+                        "ru": el.properties.get("name_ru") or el.name}
+                for el in info.elements.values() if el.name}
 
     def cancel_instance(self, instance_id: str, *, actor: str, reason: str) -> InstanceView:
         with transaction(self._sf) as session:

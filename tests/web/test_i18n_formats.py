@@ -90,3 +90,18 @@ def test_the_auditor_reads_the_events_of_a_case_with_its_steps_named_in_russian(
     # the task's step by the diagram's name_ru, its id beside it for whoever searches the XML
     assert 'Проверка полноты документов<div class="muted"><code>completeness_check</code>' in record
     assert 'data-kind="element_completed">Шаг выполнен<' in record
+
+
+def test_the_officers_task_page_reads_in_words_with_nothing_raw(app, api, submitted):
+    browser = Browser(app)
+    browser.login("officer")
+    [task] = api.tasks(submitted["id"])
+    page = browser.get(f"/tasks/{task['id']}").data.decode()
+    assert "ТОО «Формат» (Юридическое лицо)" in page and "legal_entity" not in page
+    assert ">None<" not in page  # an unanswered field of the application reads as a dash
+    assert "Уведомление о приёме заявления" in page  # the receipt in the case's timeline, by its name
+    # the automatic findings write their moments in words: the bans as of registration, the fee when paid
+    assert "По состоянию на 5 июня 2025 года, 10:00 действующих запретов" in page
+    assert "2 июня 2025 года, 12:00, платёж" in page
+    assert "T10:00:00+05:00" not in page and "T12:00:00+05:00" not in page
+    assert 'Проверка полноты документов<div class="muted"><code>completeness_check</code>' in page  # history

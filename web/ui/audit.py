@@ -97,7 +97,7 @@ def instance(instance_id: str) -> Any:
     return render_template("ui/audit_instance.html", view=view, counts=counts, documents=documents,
                            term_states=term_states,
                            verdicts=verdicts, notices=notices, feed=feed, title=f"{view.process_key} · {view.id}",
-                           element_names=engine.auditor.element_names(view.process_key, view.process_version),
+                           element_names=engine.officer.element_names(view.process_key, view.process_version),
                            xml_url=url_for("audit_ui.definition_xml", key=view.process_key,
                                            version=view.process_version))
 

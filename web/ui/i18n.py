@@ -266,6 +266,22 @@ PROCEDURES: dict[str, str] = {
     "annex": N_("Annex to a licence"),
 }
 
+# The acts the system issues, by their kind.
+DOCUMENTS: dict[str, str] = {
+    "receipt": N_("Notice of acceptance"),
+    "licence": N_("Licence"),
+    "reissued_licence": N_("Reissued licence"),
+    "annex": N_("Annex to a licence"),
+    "refusal": N_("Motivated refusal"),
+    "not_considered": N_("Refusal of further consideration"),
+    "preliminary_decision": N_("Preliminary decision to refuse"),
+    "hearing_notice": N_("Hearing notice"),
+    "complaint_decision": N_("Decision on the complaint"),
+    "suspension_decision": N_("Suspension decision"),
+    "restoration_decision": N_("Restoration decision"),
+    "revocation_decision": N_("Deprivation decision"),
+}
+
 # How a procedure ended.
 OUTCOMES: dict[str, str] = {
     "issued": N_("licence issued"),
@@ -402,6 +418,10 @@ def procedure_name(code: Any) -> str:
     return _coded(PROCEDURES, code)
 
 
+def document_name(kind: Any) -> str:
+    return _coded(DOCUMENTS, kind)
+
+
 def event_name(kind: Any) -> str:
     return _coded(EVENTS, kind)
 
@@ -433,6 +453,7 @@ def template_globals() -> dict[str, Any]:
     """What every staff template sees for its words."""
     return {"t": t, "lang": language(), "languages": LANGUAGES, "L": label, "status_name": status_name,
             "outcome_name": outcome_name, "event_name": event_name, "procedure_name": procedure_name,
+            "document_name": document_name,
             "deadline_name": deadline_name, "timeline_name": timeline_name,
             "session_lang": session.get("lang")}
 

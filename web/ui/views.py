@@ -178,14 +178,16 @@ def _task_context(task_id: str) -> dict[str, Any]:
     app = services().licensing.application_body(task.application_id) if task.application_id else {}
     schema = forms.load(task.form_key) if forms.exists(task.form_key) else {"properties": {}}
     timeline = case_timeline(instance.events)
+    application_form = "application_issue" if app.get("procedure") != "reissue" else "application_reissue"
     findings = [(key, data[key]) for key in ("registry_check", "ban_check", "fee_check", "completeness_auto")
                 if isinstance(data.get(key), dict)]
     return {"task": task, "instance": instance, "data": data, "application": app, "schema": schema,
             "fields": fields(schema, services().clock.now()), "findings": findings, "draft": data.get("draft"),
             "form_title": schema.get("x-labels"), "title": task.name,
             "timeline": timeline, "returned": pending_return(timeline) if task.status == "open" else None,
-            "labels": forms.labels("application_issue" if app.get("procedure") != "reissue" else "application_reissue",
-                                   language()) if app else {}}
+            "labels": forms.labels(application_form, language()) if app else {},
+            "choices": forms.enum_labels(application_form, language()) if app else {},
+            "element_names": services().engine.officer.element_names(instance.process_key, instance.process_version)}
 
 
 @bp.get("/tasks/<task_id>")
