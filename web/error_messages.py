@@ -125,6 +125,7 @@ PATTERNS = (
     N_("%(what)s uses unknown name(s) %(names)s in %(source)s; "
        "known: process inputs, service results, form keys, completed_at"),
     N_('%(what)s runs away on sample data: %(detail)s'),
+    N_("extension property '%(property)s' is given more than once"),
     N_("%(kind)s '%(name)s' has no clause reference (extension property 'clause')"),
     N_('clause reference %(clauses)s is not of the form R7, R10.2, A3.10.2, LPN.45'),
     N_("user task '%(name)s' names no form (extension property 'form')"),

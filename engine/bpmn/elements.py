@@ -37,6 +37,7 @@ class ElementInfo:
     condition: str | None = None
     script: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    repeated_properties: tuple[str, ...] = ()  # extension properties given more than once (only the last counts)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +58,12 @@ def _properties(el: Any) -> dict[str, str]:
         p.get("name"): p.get("value", "")
         for p in el.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
     }
+
+
+def _repeated_properties(el: Any) -> tuple[str, ...]:
+    names = [p.get("name") for p in
+             el.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)]
+    return tuple(sorted({name for name in names if names.count(name) > 1}))
 
 
 def _text(el: Any, path: str) -> str:
@@ -120,6 +127,7 @@ def read_process(tree: Any, process_id: str) -> ProcessInfo:
             timer_expression=timer_expr,
             script=_text(el, "bpmn:script") or None,
             properties=props,
+            repeated_properties=_repeated_properties(el),
         )
     props = _properties(process)
     inputs = tuple(x.strip() for x in props.get("inputs", "").split(",") if x.strip())

@@ -132,6 +132,8 @@ def check_process(
         return True
 
     for el in info.elements.values():
+        for repeated in el.repeated_properties:  # a second name_ru would silently hide the first
+            problem(el, f"extension property '{repeated}' is given more than once")
         if not el.clause:
             problem(el, f"{el.type} '{el.name}' has no clause reference (extension property 'clause')")
         else:

@@ -37,13 +37,9 @@ def test_r7_a_russian_label_of_3_working_days_fails_validation_too(tmp_path: Pat
         'attachedToRef="completeness_check">',
         '<bpmn:boundaryEvent id="completeness_check_deadline" name="Completeness term (R7)" cancelActivity="false" '
         'attachedToRef="completeness_check">', 1)
-    changed = changed.replace(
-        'audit log.</bpmn:documentation>\n      <bpmn:extensionElements><spiffworkflow:properties>'
-        '<spiffworkflow:property name="clause" value="R7" />',
-        'audit log.</bpmn:documentation>\n      <bpmn:extensionElements><spiffworkflow:properties>'
-        '<spiffworkflow:property name="clause" value="R7" /><spiffworkflow:property name="name_ru" '
-        'value="3 рабочих дня (R7)" />', 1)
-    assert "3 рабочих дня (R7)" in changed
+    assert changed.count('<spiffworkflow:property name="name_ru" value="2 рабочих дня (п. 7)" />') == 1
+    changed = changed.replace('<spiffworkflow:property name="name_ru" value="2 рабочих дня (п. 7)" />',
+                              '<spiffworkflow:property name="name_ru" value="3 рабочих дня (R7)" />')
     code, output = _validate(tmp_path, changed)
     assert code == 1
     assert "3 рабочих дня (R7)" in output and "says 2" in output
@@ -65,3 +61,14 @@ def test_r7_a_count_changed_from_2_to_3_shows_in_the_version_diff_as_that_timer_
         "changes": {"timer_expression": {"from": "add_working_days(registration['registered_at'], 2)",
                                          "to": "add_working_days(registration['registered_at'], 3)"}},
     }]
+
+
+def test_a_property_given_twice_is_named_instead_of_the_first_one_silently_losing(tmp_path: Path) -> None:
+    # a second name_ru after the real one would win unseen: an analyst's copy-paste must not hide a label
+    source = ISSUE.read_text()
+    real = '<spiffworkflow:property name="name_ru" value="2 рабочих дня (п. 7)" />'
+    changed = source.replace(real, real + '<spiffworkflow:property name="name_ru" value="Срок" />', 1)
+    code, output = _validate(tmp_path, changed)
+    assert code == 1
+    assert "extension property 'name_ru' is given more than once" in output
+    assert "completeness_check_deadline" in output

@@ -194,8 +194,29 @@
     if (!current) return; const t = timerDef(current.businessObject);
     if (t) modeling.updateModdleProperties(current, t, { body: e.target.value });
   });
+  // A term's own label in each language, as the diagrams write it: "2 working days (R7)", "2 рабочих дня (п. 7)",
+  // "2 жұмыс күні (7-т.)"; "(A3.4)" is "(прил. 3, п. 4)" and "(3-қос., 4-т.)".
+  function clauseRef(clause, which) {
+    const annex = /^A(\d+)\.(.+)$/.exec(clause), rule = /^R(.+)$/.exec(clause);
+    if (which === 'ru') return annex ? 'прил. ' + annex[1] + ', п. ' + annex[2] : rule ? 'п. ' + rule[1] : clause;
+    if (which === 'kk') return annex ? annex[1] + '-қос., ' + annex[2] + '-т.' : rule ? rule[1] + '-т.' : clause;
+    return clause;
+  }
+  function russianDays(n) {
+    const last = n % 10, tens = n % 100;
+    if (last === 1 && tens !== 11) return n + ' рабочий день';
+    return n + (last >= 2 && last <= 4 && (tens < 12 || tens > 14) ? ' рабочих дня' : ' рабочих дней');
+  }
+  function termLabel(term, which) {
+    if (which === 'ru') return russianDays(term.days) + ' (' + clauseRef(term.clause, 'ru') + ')';
+    if (which === 'kk') return term.days + ' жұмыс күні (' + clauseRef(term.clause, 'kk') + ')';
+    return term.days + (term.days === 1 ? ' working day' : ' working days') + ' (' + term.clause + ')';
+  }
+  const TERM_LABEL = /^\d+\s*(?:working\s+days?|жұмыс\s+күні|рабоч(?:ий\s+день|их\s+дня|их\s+дней))\s*\([^()]*\)$/i;
   // A term picked from the terms table binds the timer to its clause: the clause, the count of working days in the
-  // expression and the count in the timer's labels (every language) follow the table.
+  // expression and the timer's labels follow the table. A label that is just the term is written anew in each
+  // language; another English label has its count and clause replaced; another kk or ru label is left for the
+  // analyst (validation names it if it disagrees with the table).
   $('prop-term').addEventListener('change', e => {
     const term = terms[Number(e.target.value)]; if (!current || !term) return;
     const bo = current.businessObject, t = timerDef(bo); if (!t) return;
@@ -207,8 +228,12 @@
     putProp(bo, 'clause', term.clause);
     for (const which of ['en', 'kk', 'ru']) {
       const label = nameIn(bo, which);
-      let relabelled = label.replace(LABEL_DAYS, (_, n, unit) => term.days + unit);
-      if (previous) relabelled = relabelled.split('(' + previous.clause + ')').join('(' + term.clause + ')');
+      let relabelled = label;
+      if (TERM_LABEL.test(label.trim())) relabelled = termLabel(term, which);
+      else if (which === 'en') {
+        relabelled = label.replace(LABEL_DAYS, (_, n, unit) => term.days + unit);
+        if (previous) relabelled = relabelled.split('(' + previous.clause + ')').join('(' + term.clause + ')');
+      }
       if (relabelled !== label) rename(current, which, relabelled);
     }
     touch(current);
