@@ -27,13 +27,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.store import bulk
 from engine.store.tables import AuditEvent, ChainHead
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ KEY_FILE = "audit-hmac.key"
 CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 # the key of engines built without one (embedded use, engine tests); the web app always uses its key file
 DEVELOPMENT_KEY = b"development key: not secret, not for production"
+AUDIT_TABLE = cast(Table, AuditEvent.__table__)
+_HASHED = ("chain", "seq", "at", "actor", "kind", "instance_id", "element", "clause", "data", "prev_hash")
 DECISION_KINDS = frozenset({
     "application_submitted", "task_completed", "document_issued", "instance_completed", "instance_failed",
     "instance_cancelled", "term_breached", "process_deployed", "clock_set", "account_created",
@@ -125,23 +128,14 @@ def _seal(session: Session) -> AuditSeal:
     return seal if isinstance(seal, AuditSeal) else AuditSeal()
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    body = {
-        "chain": event.chain,
-        "seq": event.seq,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "kind": event.kind,
-        "instance_id": event.instance_id,
-        "element": event.element,
-        "clause": event.clause,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-    }
+def _canonical(event: AuditEvent | dict[str, Any]) -> bytes:
+    values = event if isinstance(event, dict) else {name: getattr(event, name) for name in _HASHED}
+    body = {name: values[name] for name in _HASHED}
+    body["at"] = values["at"].isoformat(timespec="microseconds")
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def event_hash(event: AuditEvent, seal: AuditSeal) -> str:
+def event_hash(event: AuditEvent | dict[str, Any], seal: AuditSeal) -> str:
     return seal.mac(_canonical(event))
 
 
@@ -155,8 +149,11 @@ def append(
     element: str | None = None,
     clause: str | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to its chain (the caller's transaction commits it)."""
+) -> None:
+    """Append one event to its chain (the caller's transaction commits it).
+
+    The event is chained and hashed now and inserted with the other events of the flush in one statement
+    (engine/store/bulk.py); the chain head it moves keeps the session dirty until then."""
     chain = instance_id or SYSTEM_CHAIN
     heads: dict[str, ChainHead] = session.info.setdefault("audit_heads", {})
     head = heads.get(chain)  # one lookup per chain and transaction; the row stays locked and in the session
@@ -170,34 +167,49 @@ def append(
             head = ChainHead(chain=chain, seq=0, hash=GENESIS)
             session.add(head)
         heads[chain] = head
-    event = AuditEvent(
-        chain=chain,
-        seq=head.seq + 1,
-        at=at,
-        actor=actor,
-        kind=kind,
-        instance_id=instance_id,
-        element=element,
-        clause=clause,
-        data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=head.hash,
-    )
-    event.hash = event_hash(event, _seal(session))
-    head.seq, head.hash = event.seq, event.hash
-    session.add(event)
-    session.info.setdefault("audit_touched", {})[chain] = (event.seq, event.hash)
+    row: dict[str, Any] = {
+        "chain": chain,
+        "seq": head.seq + 1,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "instance_id": instance_id,
+        "element": element,
+        "clause": clause,
+        "data": json.loads(json.dumps(data, default=str)) if data else {},
+        "prev_hash": head.hash,
+    }
+    row["hash"] = event_hash(row, _seal(session))
+    head.seq, head.hash = row["seq"], row["hash"]
+    bulk.add(session, AUDIT_TABLE, row)
+    session.info.setdefault("audit_touched", {})[chain] = (row["seq"], row["hash"])
     if kind in DECISION_KINDS:
         session.info["audit_decided"] = True
-    return event
+
+
+def lock_heads(session: Session, chains: list[str]) -> None:
+    """Read (and on PostgreSQL lock) the heads of several chains with one query, for a batch of steps."""
+    heads: dict[str, ChainHead] = session.info.setdefault("audit_heads", {})
+    wanted = [chain for chain in chains if chain not in heads]
+    if not wanted:
+        return
+    query = select(ChainHead).where(ChainHead.chain.in_(wanted))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    with session.no_autoflush:
+        for head in session.scalars(query):
+            heads[head.chain] = head
 
 
 @contextlib.contextmanager
 def savepoint(session: Session) -> Iterator[None]:
     """A savepoint whose rollback also forgets what it did to the chains: the cached heads and the heads
-    the commit's checkpoint will sign, so a rolled-back event is neither chained to nor checkpointed."""
+    the commit's checkpoint will sign, so a rolled-back event is neither chained to nor checkpointed (its
+    queued rows are dropped by the rollback, engine/store/bulk.py)."""
     touched = dict(session.info.get("audit_touched", {}))
     heads = dict(session.info.get("audit_heads", {}))
     decided = session.info.get("audit_decided", False)
+    bulk.write(session)  # rows queued before the savepoint belong to the outer transaction: never lose them
     try:
         with session.begin_nested():
             yield

@@ -39,6 +39,25 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FixedClock:
+    """One moment that does not move: a simulated clock as one step sees it."""
+
+    simulated = True
+
+    def __init__(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+
+def for_step(clock: Clock, moment: datetime) -> Clock:
+    """The clock a step's diagram, scripts and timers read. A simulated clock only moves when someone sets
+    it, never in the middle of a step, so its moment is read once per step (the database ledger's ``now()``
+    is a query); the wall clock goes on."""
+    return FixedClock(moment) if clock.simulated else clock
+
+
 class SimulatedClock:
     """A clock that only moves when told to (``--clock simulated``)."""
 

@@ -4,11 +4,13 @@ the one way to post one (the cabinet row, delivered by the outbox's cabinet chan
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from engine.documents.dates import long_moment
+from engine.store import bulk
 from engine.store.licensing_tables import CabinetNotice
 from engine.store.tables import OutboxEvent
 
@@ -95,7 +97,8 @@ def post(session: Session, *, at: datetime, kind: str, texts: dict[str, str], bi
     feed (R18) gets a ``cabinet_notice`` event in the same transaction."""
     session.add(CabinetNotice(application_id=application_id, licence_number=licence_number, bin_iin=bin_iin, at=at,
                               kind=kind, text_kk=texts["kk"], text_ru=texts["ru"], text_en=texts.get("en", "")))
-    session.add(OutboxEvent(at=at, instance_id=instance_id, application_id=application_id, kind="cabinet_notice",
-                            element=element, clause=clause,
-                            payload={"kind": kind, "application_id": application_id,
-                                     "licence_number": licence_number}))
+    # queued with the step's own feed events, so the feed keeps the order in which they happened
+    bulk.add(session, cast(Table, OutboxEvent.__table__), {
+        "at": at, "instance_id": instance_id, "application_id": application_id, "kind": "cabinet_notice",
+        "element": element, "clause": clause,
+        "payload": {"kind": kind, "application_id": application_id, "licence_number": licence_number}})

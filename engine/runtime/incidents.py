@@ -83,6 +83,12 @@ def pending(session: Session, *, instance_id: str | None = None, limit: int = 10
     return [(r[0], r[1]) for r in rows]
 
 
+def any_pending(session: Session) -> bool:
+    """Is any continuation waiting that no incident holds? Asked in a step's own transaction, so the caller
+    need not open another one after the commit just to find none."""
+    return bool(pending(session, limit=1))
+
+
 def _locked(session: Session, query: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

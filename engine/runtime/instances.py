@@ -6,6 +6,7 @@ import copy
 import time
 import uuid
 from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,8 @@ from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFo
 from engine.operations import OperationRegistry
 from engine.runtime import lanes
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
-from engine.runtime.step import Ports, Step, advance, completed_ids, sync
+from engine.runtime.step import EMPTY, Mirror, Ports, Step, advance, mirror, sync
+from engine.store import bulk
 from engine.store.tables import Continuation, HumanTask, ProcessInstance, Timer
 
 FormValidator = Callable[[str, dict[str, Any]], list[FieldProblem]]
@@ -66,19 +68,22 @@ class Runtime:
             raise NotFound(f"process instance {instance_id} does not exist")
         return row
 
-    def _open(self, session: Session, instance: ProcessInstance, actor: str) -> tuple[Step, Any]:
+    def _open(self, session: Session, instance: ProcessInstance, actor: str,
+              now: datetime | None = None) -> tuple[Step, Any]:
         definition = self.definitions.load(session, instance.definition_id)
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
-                    operations=self.operations, ports=self.ports)
+                    operations=self.operations, ports=self.ports, now=now)
         workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
         workflow.script_engine = step.script_engine()
         return step, workflow
 
-    def _save(self, step: Step, workflow: Any, completed_before: set[UUID]) -> None:
-        sync(step, workflow, completed_before)
+    def _save(self, step: Step, workflow: Any, before: Mirror, *, flush: bool = True) -> None:
+        sync(step, workflow, before)
         step.instance.state_json = self.serializer.dump_state(workflow)
         step.instance.serializer_version = SERIALIZER_VERSION
-        step.session.flush()
+        if flush:
+            step.session.flush()
+            bulk.write(step.session)  # the flush has written them (the instance row changed); never leave any
 
     # -- use cases ---------------------------------------------------------------------------------------
 
@@ -106,16 +111,16 @@ class Runtime:
         session.add(instance)
         session.flush()
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
-                    operations=self.operations, ports=self.ports)
+                    operations=self.operations, ports=self.ports, now=now)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(copy.deepcopy(data))
         step.audit("instance_started", data={"process": definition.key, "version": definition.version,
                                              "business_key": business_key})
         started = time.perf_counter()
-        with spiff_clock.using(self.clock):
+        with spiff_clock.using(step.clock):
             advance(workflow, step.defers)
-            self._save(step, workflow, set())
+            self._save(step, workflow, EMPTY)
         self._observe("start", started)
         return instance
 
@@ -153,7 +158,7 @@ class Runtime:
         problems = rules(row.form, data, task.data) if rules is not None else []
         if problems:
             raise InvalidInput(problems)
-        before = completed_ids(workflow)
+        before = mirror(step, workflow)
         task.data[row.form] = copy.deepcopy(data)
         stamps = dict(task.data.get("completed_at") or {})
         stamps[row.element] = legal_time.iso(step.now)
@@ -164,28 +169,33 @@ class Runtime:
                          "due_at": legal_time.iso(row.due_at) if row.due_at else None,
                          "on_time": row.due_at is None or step.now <= row.due_at})
         started = time.perf_counter()
-        with spiff_clock.using(self.clock):
+        with spiff_clock.using(step.clock):
             task.run()
             advance(workflow, step.defers)
             self._save(step, workflow, before)
         self._observe("complete_task", started)
         return instance
 
-    def fire_timers(self, session: Session, instance_id: str, *, actor: str = "scheduler") -> list[Timer]:
-        """Fire every timer of one instance that is due by the clock; returns the rows that fired."""
-        instance = self._lock_instance(session, instance_id)
+    def fire_timers(self, session: Session, instance_id: str, *, actor: str = "scheduler",
+                    now: datetime | None = None, flush: bool = True,
+                    locked: ProcessInstance | None = None) -> list[Timer]:
+        """Fire every timer of one instance that is due by the clock (or at ``now``, a moment the caller read
+        from it); returns the rows that fired. With ``flush=False`` the step's rows stay in the session for
+        the caller's flush (a batch of instances written together); ``locked``: the instance's row, which
+        the caller has loaded and locked in this transaction."""
+        instance = locked if locked is not None else self._lock_instance(session, instance_id)
         if instance.status != "running":
             for row in session.scalars(select(Timer).where(
                     Timer.instance_id == instance_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))):
-                row.cancelled_at = self.clock.now()
+                row.cancelled_at = now or self.clock.now()
             return []
-        step, workflow = self._open(session, instance, actor)
-        before = completed_ids(workflow)
+        step, workflow = self._open(session, instance, actor, now=now)
+        before = mirror(step, workflow)
         started = time.perf_counter()
-        with spiff_clock.using(self.clock):
+        with spiff_clock.using(step.clock):
             workflow.refresh_timers()
             advance(workflow, step.defers)
-            self._save(step, workflow, before)
+            self._save(step, workflow, before, flush=flush)
         self._observe("fire_timers", started)
         return step.fired_timers
 
@@ -200,9 +210,9 @@ class Runtime:
         step, workflow = self._open(session, instance, actor)
         ready = [t for t in workflow.get_tasks(state=TaskState.READY)
                  if t.task_spec.bpmn_id == element and step.defers(t)]
-        before = completed_ids(workflow)
+        before = mirror(step, workflow)
         started = time.perf_counter()
-        with spiff_clock.using(self.clock):
+        with spiff_clock.using(step.clock):
             if ready:
                 ready[0].run()
                 advance(workflow, step.defers)
@@ -222,9 +232,9 @@ class Runtime:
         if not found:
             raise Conflict(f"the process is not waiting for the message '{name}'")
         task, definition = found[0]
-        before = completed_ids(workflow)
+        before = mirror(step, workflow)
         step.audit("message_received", element=task.task_spec.bpmn_id, data={"message": name, "payload": payload})
-        with spiff_clock.using(self.clock):
+        with spiff_clock.using(step.clock):
             workflow.catch(BpmnEvent(definition, payload))
             advance(workflow, step.defers)
             self._save(step, workflow, before)
@@ -265,6 +275,9 @@ class Runtime:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound(f"process instance {instance_id} does not exist")
+        final = self.serializer.final_data(instance.state_json)
+        if final is not None:
+            return final
         definition = self.definitions.load(session, instance.definition_id)
         workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
         tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING) or [workflow.last_task]

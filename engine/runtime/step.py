@@ -10,25 +10,43 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, legal_time
 from engine.bpmn.elements import ElementInfo
 from engine.bpmn.scripting import EngineScriptEngine
-from engine.clock import Clock
+from engine.clock import Clock, for_step
 from engine.errors import ProcessFailure
 from engine.operations import OperationCall, OperationRegistry
 from engine.runtime.definitions import LoadedDefinition
+from engine.store import bulk
 from engine.store.tables import Continuation, HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
 
 log = logging.getLogger(__name__)
+OUTBOX_TABLE = cast(Table, OutboxEvent.__table__)
+NOTIFICATION_TABLE = cast(Table, StaffNotification.__table__)
+TIMER_TABLE = cast(Table, Timer.__table__)
+HUMAN_TASK_TABLE = cast(Table, HumanTask.__table__)
+CONTINUATION_TABLE = cast(Table, Continuation.__table__)
+# the changes a step makes to rows it does not read: queued and executed with the step's flush
+_PENDING_TIMER = (TIMER_TABLE.c.instance_id == bindparam("b_instance"),
+                  TIMER_TABLE.c.spiff_task_id == bindparam("b_task"),
+                  TIMER_TABLE.c.fired_at.is_(None), TIMER_TABLE.c.cancelled_at.is_(None))
+TIMER_FIRED = update(TIMER_TABLE).where(*_PENDING_TIMER).values(fired_at=bindparam("b_at"))
+TIMER_CANCELLED = update(TIMER_TABLE).where(*_PENDING_TIMER).values(cancelled_at=bindparam("b_at"))
+TASK_CANCELLED = (update(HUMAN_TASK_TABLE)
+                  .where(HUMAN_TASK_TABLE.c.id == bindparam("b_id"), HUMAN_TASK_TABLE.c.status == "open")
+                  .values(status="cancelled", completed_at=bindparam("b_at")))
+CONTINUATION_DONE = delete(CONTINUATION_TABLE).where(CONTINUATION_TABLE.c.instance_id == bindparam("b_instance"),
+                                                     CONTINUATION_TABLE.c.element == bindparam("b_element"))
 
 MAX_ROUNDS = 200
 STAGE_TYPES = {
@@ -61,10 +79,11 @@ class Step:
         definition: LoadedDefinition,
         operations: OperationRegistry,
         ports: Ports,
+        now: datetime | None = None,
     ) -> None:
         self.session = session
-        self.clock = clock
-        self.now = clock.now()
+        self.now = now or clock.now()
+        self.clock = for_step(clock, self.now)
         self.actor = actor
         self.instance = instance
         self.definition = definition
@@ -89,14 +108,17 @@ class Step:
 
     def outbox(self, kind: str, *, element: str | None = None, clause: str | None = None,
                payload: dict[str, Any] | None = None, application_id: str | None = None) -> None:
-        self.session.add(OutboxEvent(
-            at=self.now, instance_id=self.instance.id, application_id=application_id or self.instance.business_key,
-            kind=kind, element=element, clause=clause, payload=payload or {},
-        ))
+        bulk.add(self.session, OUTBOX_TABLE, {
+            "at": self.now, "instance_id": self.instance.id,
+            "application_id": application_id or self.instance.business_key,
+            "kind": kind, "element": element, "clause": clause, "payload": payload or {},
+        })
 
     def notify_staff(self, recipient: str, kind: str, text: dict[str, str], *, task_id: str | None = None) -> None:
-        self.session.add(StaffNotification(at=self.now, recipient=recipient, kind=kind,
-                                           instance_id=self.instance.id, task_id=task_id, text=text))
+        bulk.add(self.session, NOTIFICATION_TABLE, {
+            "at": self.now, "recipient": recipient, "kind": kind, "instance_id": self.instance.id,
+            "task_id": task_id, "text": text, "read_at": None,
+        })
 
     def mark_task_overdue(self, element: str, *, timer_element: str) -> dict[str, Any]:
         rows = self.session.scalars(select(HumanTask).where(
@@ -208,8 +230,50 @@ def _is_timer(task: Any) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
-def completed_ids(workflow: Any) -> set[UUID]:
-    return {t.id for t in workflow.get_tasks(state=TaskState.COMPLETED)}
+@dataclass(frozen=True)
+class Mirror:
+    """What an instance's rows mirror of its workflow at one moment, read in one pass over the task tree.
+
+    Taken when a step restores the workflow and again when it has run: the difference is exactly what the
+    step changed in the timer, task and continuation rows, so the reconciliation reads none of them back."""
+
+    completed: dict[UUID, Any]  # completed tasks by id
+    timers: dict[str, tuple[Any, datetime]]  # waiting timer task id -> (element, due moment)
+    tasks: dict[str, Any]  # READY user (manual) task id -> task
+    deferred: frozenset[str]  # elements of READY service tasks that run in a step of their own
+    active: list[str]  # elements READY or WAITING
+
+
+EMPTY = Mirror({}, {}, {}, frozenset(), [])
+
+
+def mirror(step: Step, workflow: Any) -> Mirror:
+    info = step.definition.info
+    completed: dict[UUID, Any] = {}
+    timers: dict[str, tuple[Any, datetime]] = {}
+    tasks: dict[str, Any] = {}
+    deferred: set[str] = set()
+    active: list[str] = []
+    for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
+        state = task.state
+        if state == TaskState.COMPLETED:
+            completed[task.id] = task
+            continue
+        spec = task.task_spec
+        if spec.bpmn_id in info.elements:
+            active.append(spec.bpmn_id)
+        if state == TaskState.WAITING:
+            if _is_timer(task):
+                element = info.elements.get(spec.bpmn_id)
+                value = task._get_internal_data("event_value")
+                due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+                if element is not None and due is not None:
+                    timers[str(task.id)] = (element, due)
+        elif spec.manual:
+            tasks[str(task.id)] = task
+        elif step.defers(task):
+            deferred.add(spec.bpmn_id)
+    return Mirror(completed, timers, tasks, frozenset(deferred), active)
 
 
 def task_labels(data: dict[str, Any]) -> dict[str, Any]:
@@ -223,12 +287,12 @@ def task_labels(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
+def sync(step: Step, workflow: Any, before: Mirror) -> None:
     """Write what the step changed into the relational rows, in the step's transaction."""
     instance, now, info = step.instance, step.now, step.definition.info
+    after = mirror(step, workflow)
     newly = sorted(
-        (t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-         if t.id not in completed_before and t.task_spec.bpmn_id),
+        (t for task_id, t in after.completed.items() if task_id not in before.completed and t.task_spec.bpmn_id),
         key=lambda t: t.last_state_change,
     )
     path = list(instance.completed_path or [])
@@ -246,20 +310,11 @@ def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
         if element.type in STAGE_TYPES:
             step.outbox("stage", element=element.id, clause=element.clause,
                         payload={"name": element.name, "type": element.type})
-    # one flush for the whole reconciliation: the rows the step changed so far are written by the first
-    # query's flush; what the reconciliation adds is written together by the caller's flush (one
-    # multi-row INSERT per table instead of a round of statements per query)
-    session = step.session
-    session.flush()
-    with session.no_autoflush:
-        pending = _sync_timers(step, workflow)
-        _sync_human_tasks(step, workflow, pending)
-        _sync_continuations(step, workflow)
-    instance.completed_path = path  # after the flush above: the instance row is updated once, by the caller
-
-    active = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-              if t.task_spec.bpmn_id in info.elements]
-    instance.active_elements = active
+    _sync_timers(step, workflow, before, after)
+    _sync_human_tasks(step, workflow, before, after, path)
+    _sync_continuations(step, before, after)
+    instance.completed_path = path
+    instance.active_elements = after.active
     if workflow.is_completed() and instance.status == "running":
         instance.status = "completed"
         instance.ended_at = now
@@ -268,95 +323,87 @@ def sync(step: Step, workflow: Any, completed_before: set[UUID]) -> None:
         step.outbox("instance_completed", payload={"outcome": instance.outcome})
 
 
-def _sync_timers(step: Step, workflow: Any) -> list[Timer]:
-    """Timer rows for the waiting timer events; returns the instance's pending timers after the step."""
-    session, instance, now, info = step.session, step.instance, step.now, step.definition.info
-    rows = {r.spiff_task_id: r for r in session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.fired_at.is_(None),
-                            Timer.cancelled_at.is_(None)))}
-    waiting = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        if not _is_timer(task):
+def _sync_timers(step: Step, workflow: Any, before: Mirror, after: Mirror) -> None:
+    """A row for each timer the step started waiting on; fired or cancelled for each it stopped waiting on."""
+    session, instance, now = step.session, step.instance, step.now
+    for task_id, (element, due) in after.timers.items():
+        if task_id in before.timers:
             continue
-        value = task._get_internal_data("event_value")
-        if value is None:
-            continue
-        waiting[str(task.id)] = (task, value)
-    for task_id, (task, value) in waiting.items():
-        if task_id in rows:
-            continue
-        element = info.elements.get(task.task_spec.bpmn_id)
-        due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
-        if due is None or element is None:
-            continue
-        row = Timer(instance_id=instance.id, spiff_task_id=task_id, element=element.id, name=element.name,
-                    clause=element.clause, attached_to=element.attached_to, due_at=due, created_at=now)
-        session.add(row)
-        rows[task_id] = row
+        bulk.add(session, TIMER_TABLE, {
+            "instance_id": instance.id, "spiff_task_id": task_id, "element": element.id, "name": element.name,
+            "clause": element.clause, "attached_to": element.attached_to, "due_at": due, "created_at": now,
+            "fired_at": None, "cancelled_at": None})
         step.audit("timer_scheduled", element=element.id, clause=element.clause,
                    data={"due_at": legal_time.iso(due), "attached_to": element.attached_to}, actor="system")
-    for task_id, row in list(rows.items()):
-        if task_id in waiting:
+    fired, cancelled = [], []
+    for task_id, (element, due) in before.timers.items():
+        if task_id in after.timers:
             continue
-        try:
-            task = workflow.get_task_from_id(UUID(task_id))
-        except Exception:
-            task = None
+        task = workflow.get_task_from_id(UUID(task_id))
         if task is not None and task.state == TaskState.COMPLETED:
-            row.fired_at = now
-            step.fired_timers.append(row)
+            fired.append(task_id)
+            step.fired_timers.append(Timer(instance_id=instance.id, spiff_task_id=task_id, element=element.id,
+                                           name=element.name, clause=element.clause,
+                                           attached_to=element.attached_to, due_at=due, fired_at=now))
         else:
-            row.cancelled_at = now
-            step.audit("timer_cancelled", element=row.element, clause=row.clause,
-                       data={"due_at": legal_time.iso(row.due_at), "term_kept": True}, actor="system")
-    return [row for row in rows.values() if row.fired_at is None and row.cancelled_at is None]
+            cancelled.append(task_id)
+            step.audit("timer_cancelled", element=element.id, clause=element.clause,
+                       data={"due_at": legal_time.iso(due), "term_kept": True}, actor="system")
+    for task_id in fired:
+        bulk.later(session, TIMER_FIRED, {"b_instance": instance.id, "b_task": task_id, "b_at": now})
+    for task_id in cancelled:
+        bulk.later(session, TIMER_CANCELLED, {"b_instance": instance.id, "b_task": task_id, "b_at": now})
 
 
-def _sync_human_tasks(step: Step, workflow: Any, pending_timers: list[Timer]) -> None:
+def _sync_human_tasks(step: Step, workflow: Any, before: Mirror, after: Mirror, path: list[str]) -> None:
     session, instance, now, info = step.session, step.instance, step.now, step.definition.info
-    open_rows = {r.id: r for r in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    for task_id, task in ready.items():
-        if task_id in open_rows:
+    for task_id, task in after.tasks.items():
+        if task_id in before.tasks:
             continue
         element = info.elements.get(task.task_spec.bpmn_id)
         if element is None:
             continue
-        dues = [t.due_at for t in pending_timers if t.attached_to == element.id]
+        dues = [due for timer, due in after.timers.values() if timer.attached_to == element.id]
+        due_at = min(dues) if dues else None
         labels = task_labels(task.data)
-        row = HumanTask(
-            id=task_id, instance_id=instance.id, process_key=step.definition.key, element=element.id,
-            name=element.name, clause=element.clause, role=element.lane or "officer", form=element.form or "",
-            names={"en": element.name, "kk": element.properties.get("name_kk") or element.name,
-                   "ru": element.properties.get("name_ru") or element.name},
-            status="open", created_at=now, due_at=min(dues) if dues else None, overdue=False,
-            application_id=labels["application_id"], applicant_name=labels["applicant_name"],
-            applicant_key=labels["applicant_name"].casefold() if labels["applicant_name"] else None,
-            bin_iin=labels["bin_iin"], subtype=labels["subtype"],
-        )
-        row.claimed_by = _prepared_by(session, instance.id, element.id)
-        session.add(row)
+        role = element.lane or "officer"
+        # a task that comes back (a signer's return) is theirs who did it last; only a done element can
+        claimed_by = _prepared_by(session, instance.id, element.id) if element.id in path else None
+        bulk.add(session, HUMAN_TASK_TABLE, {
+            "id": task_id, "instance_id": instance.id, "process_key": step.definition.key, "element": element.id,
+            "name": element.name, "clause": element.clause, "role": role, "form": element.form or "",
+            "names": {"en": element.name, "kk": element.properties.get("name_kk") or element.name,
+                      "ru": element.properties.get("name_ru") or element.name},
+            "status": "open", "claimed_by": claimed_by, "created_at": now, "due_at": due_at, "overdue": False,
+            "completed_at": None, "completed_by": None,  # data, draft: SQL NULL (a JSON None would be 'null')
+            "application_id": labels["application_id"], "applicant_name": labels["applicant_name"],
+            "applicant_key": labels["applicant_name"].casefold() if labels["applicant_name"] else None,
+            "bin_iin": labels["bin_iin"], "subtype": labels["subtype"],
+        })
         step.audit("task_created", element=element.id, clause=element.clause,
-                   data={"task_id": task_id, "role": row.role, "form": row.form, "claimed_by": row.claimed_by,
-                         "due_at": legal_time.iso(row.due_at) if row.due_at else None}, actor="system")
-        if row.claimed_by:
-            step.notify_staff(row.claimed_by, "task_returned",
-                              {"en": f"Returned to you: {row.name}", "ru": f"Возвращено вам: {row.name}",
-                               "kk": f"Сізге қайтарылды: {row.name}"}, task_id=task_id)
+                   data={"task_id": task_id, "role": role, "form": element.form or "", "claimed_by": claimed_by,
+                         "due_at": legal_time.iso(due_at) if due_at else None}, actor="system")
+        if claimed_by:
+            step.notify_staff(claimed_by, "task_returned",
+                              {"en": f"Returned to you: {element.name}", "ru": f"Возвращено вам: {element.name}",
+                               "kk": f"Сізге қайтарылды: {element.name}"}, task_id=task_id)
         else:
-            step.notify_staff(f"role:{row.role}", "task_new",
-                              {"en": f"New task: {row.name}", "ru": f"Новая задача: {row.name}",
-                               "kk": f"Жаңа тапсырма: {row.name}"}, task_id=task_id)
+            step.notify_staff(f"role:{role}", "task_new",
+                              {"en": f"New task: {element.name}", "ru": f"Новая задача: {element.name}",
+                               "kk": f"Жаңа тапсырма: {element.name}"}, task_id=task_id)
         step.outbox("task_created", element=element.id, clause=element.clause,
-                    payload={"name": row.name, "role": row.role,
-                             "due_at": legal_time.iso(row.due_at) if row.due_at else None})
-    for task_id, row in open_rows.items():
-        if task_id not in ready:
-            row.status = "cancelled"
-            row.completed_at = now
-            step.audit("task_cancelled", element=row.element, clause=row.clause, data={"task_id": task_id},
-                       actor="system")
+                    payload={"name": element.name, "role": role,
+                             "due_at": legal_time.iso(due_at) if due_at else None})
+    cancelled = []
+    for task_id, task in before.tasks.items():
+        if task_id in after.tasks or task.state == TaskState.COMPLETED:
+            continue  # still open, or completed by this step's complete_task (which wrote its row)
+        element = info.elements.get(task.task_spec.bpmn_id)
+        cancelled.append(task_id)
+        step.audit("task_cancelled", element=task.task_spec.bpmn_id, clause=element.clause if element else None,
+                   data={"task_id": task_id}, actor="system")
+    for task_id in cancelled:  # rows of tasks this step did not complete: none of them is in the session
+        bulk.later(session, TASK_CANCELLED, {"b_id": task_id, "b_at": now})
 
 
 def _prepared_by(session: Any, instance_id: str, element: str) -> str | None:
@@ -366,14 +413,11 @@ def _prepared_by(session: Any, instance_id: str, element: str) -> str | None:
         .order_by(HumanTask.completed_at.desc()).limit(1)).first()
 
 
-def _sync_continuations(step: Step, workflow: Any) -> None:
+def _sync_continuations(step: Step, before: Mirror, after: Mirror) -> None:
     """One row per deferred service task that is READY: the scheduler's list of steps still to run."""
     session, instance = step.session, step.instance
-    waiting = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if step.defers(t)}
-    rows = {r.element: r for r in session.scalars(select(Continuation).where(
-        Continuation.instance_id == instance.id))}
-    for element in waiting - set(rows):
-        session.add(Continuation(instance_id=instance.id, element=element, created_at=step.now, actor=step.actor))
-    for element in set(rows) - waiting:
-        session.delete(rows[element])
-
+    for element in after.deferred - before.deferred:
+        bulk.add(session, CONTINUATION_TABLE, {"instance_id": instance.id, "element": element,
+                                                "created_at": step.now, "actor": step.actor})
+    for element in before.deferred - after.deferred:
+        bulk.later(session, CONTINUATION_DONE, {"b_instance": instance.id, "b_element": element})

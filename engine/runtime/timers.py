@@ -3,11 +3,11 @@
 The timer table is the source of truth. A batch is one transaction (the project's ``transaction()`` unit
 of work): it claims up to ``batch`` instances with a due timer, earliest due first — on PostgreSQL with
 ``SELECT … FOR UPDATE SKIP LOCKED`` on their ``process_instance`` rows, so a second scheduler claims other
-instances instead of waiting — and fires each claimed instance's timers inside its own savepoint. An
-instance whose firing fails is rolled back to its savepoint alone (the others of the batch commit) and is
-parked as failed afterwards. SpiffWorkflow's own state, restored under the row lock, guarantees that a
-timer which has fired cannot fire again, even when a claim saw a timer row another scheduler had just
-fired.
+instances instead of waiting — and fires the claimed instances' timers, written by one flush. If one of
+them fails, the batch is fired again with a savepoint per instance: the failing instance is rolled back
+to its savepoint alone (the others of the batch commit) and is parked as failed afterwards.
+SpiffWorkflow's own state, restored under the row lock, guarantees that a timer which has fired cannot fire
+again, even when a claim saw a timer row another scheduler had just fired.
 """
 
 from __future__ import annotations
@@ -57,20 +57,20 @@ def _pending_due(now: datetime) -> tuple:
     return Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now
 
 
-def claim(session: Session, now: datetime, limit: int, skipped: set[str]) -> list[str]:
-    """Up to ``limit`` instances with a due timer, earliest due first, locked for this transaction.
+def claim(session: Session, now: datetime, limit: int, skipped: set[str]) -> list[ProcessInstance]:
+    """Up to ``limit`` instances with a due timer, earliest due first, loaded and locked for this transaction.
 
     On PostgreSQL the instances' rows are locked with ``FOR UPDATE SKIP LOCKED``: instances another
     scheduler is firing are passed over. SQLite has one writer at a time: the batch's transaction is the
     lock there."""
-    query = (select(Timer.instance_id).join(ProcessInstance, Timer.instance_id == ProcessInstance.id)
+    query = (select(ProcessInstance).join(Timer, Timer.instance_id == ProcessInstance.id)
              .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now)
              .order_by(Timer.due_at).limit(limit))
     if skipped:
         query = query.where(Timer.instance_id.not_in(skipped))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=ProcessInstance, skip_locked=True)
-    return list(dict.fromkeys(session.scalars(query)))
+    return list({row.id: row for row in session.scalars(query)}.values())
 
 
 def fire_due(
@@ -96,31 +96,57 @@ def fire_due(
 def _fire_batch(
     session_factory: Callable[[], Session], runtime: Runtime, batch: int, skipped: set[str]
 ) -> tuple[int, list[FiredTimer], list[tuple[str, str]]]:
-    """One transaction: claim a batch and fire each instance's timers in its own savepoint.
+    """One transaction: claim a batch and fire the instances' timers, written together.
+
+    The instances are fired in one savepoint and written by one flush (one INSERT per table for the batch's
+    audit, feed and notification rows; the instance, chain-head and task updates batched by the ORM). If
+    one of them fails, that savepoint is rolled back and the batch is fired again with a savepoint per
+    instance, so the failing one is rolled back alone.
 
     Returns how many instances were claimed, what fired (once the batch has committed) and the instances
     whose diagram failed on a timer (to be parked by the caller, in their own transaction)."""
     done: list[FiredTimer] = []
     failures: list[tuple[str, str]] = []
     with transaction(session_factory) as session:
-        ids = claim(session, runtime.clock.now(), batch, skipped)
-        for instance_id in ids:
-            try:
-                with audit.savepoint(session):
-                    rows = runtime.fire_timers(session, instance_id)
-            except (StaleDataError, OperationalError) as exc:
-                log.info("timers of %s are being fired elsewhere: %s", instance_id, exc)
-                skipped.add(instance_id)
-                continue
-            except EngineError as exc:
-                log.error("timers of %s could not fire: %s", instance_id, exc)
-                skipped.add(instance_id)
-                failures.append((instance_id, str(exc)))
-                continue
+        moment = runtime.clock.now()
+        instances = claim(session, moment, batch, skipped)
+        ids = [instance.id for instance in instances]
+        # a simulated clock stands still: the batch fires at the moment it claimed at (the database ledger
+        # is not read again for each instance); the wall clock is read by each step
+        now = moment if runtime.clock.simulated else None
+        try:
+            with audit.savepoint(session), session.no_autoflush:
+                audit.lock_heads(session, ids)
+                fired = {instance.id: runtime.fire_timers(session, instance.id, now=now, flush=False,
+                                                          locked=instance)
+                         for instance in instances}
+                session.flush()
+        except (StaleDataError, OperationalError, EngineError) as exc:
+            log.info("a batch of %d instances is fired again one by one: %s", len(ids), exc)
+            fired = _fire_one_by_one(session, runtime, ids, now, skipped, failures)
+        for instance_id, rows in fired.items():
             if not rows:
                 skipped.add(instance_id)  # nothing left to fire there (fired elsewhere, or not running)
             done += [FiredTimer(r.instance_id, r.element, r.clause, r.due_at, r.fired_at or r.due_at) for r in rows]
     return len(ids), done, failures
+
+
+def _fire_one_by_one(session: Session, runtime: Runtime, ids: list[str], now: datetime | None, skipped: set[str],
+                     failures: list[tuple[str, str]]) -> dict[str, list[Timer]]:
+    """Each instance in its own savepoint: one that fails is rolled back alone."""
+    fired: dict[str, list[Timer]] = {}
+    for instance_id in ids:
+        try:
+            with audit.savepoint(session):
+                fired[instance_id] = runtime.fire_timers(session, instance_id, now=now)
+        except (StaleDataError, OperationalError) as exc:
+            log.info("timers of %s are being fired elsewhere: %s", instance_id, exc)
+            skipped.add(instance_id)
+        except EngineError as exc:
+            log.error("timers of %s could not fire: %s", instance_id, exc)
+            skipped.add(instance_id)
+            failures.append((instance_id, str(exc)))
+    return fired
 
 
 def with_continuations(session_factory: Callable[[], Session], instance_ids: list[str]) -> list[str]:

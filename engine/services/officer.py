@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.queries import TaskFilter, instance_view, list_tasks, task_view
-from engine.runtime import lanes
+from engine.runtime import incidents, lanes
 from engine.services.parts import EngineParts
 from engine.store.licensing_tables import Account
 from engine.store.tables import HumanTask, ProcessDefinition, StaffNotification
@@ -30,7 +30,8 @@ class OfficerService:
         with transaction(self._sf) as session:
             row = self._parts.runtime.start(session, key, data, actor=actor, business_key=business_key)
             view = instance_view(session, row)
-        return self._parts.continue_after(view, actor=actor)
+            waiting = incidents.any_pending(session)
+        return self._parts.continue_after(view, actor=actor, pending=waiting)
 
     def get_instance(self, instance_id: str, *, detail: bool = True) -> InstanceView:
         return self._parts.instance(instance_id, detail=detail)
@@ -60,7 +61,8 @@ class OfficerService:
         with transaction(self._sf) as session:
             row = self._parts.runtime.deliver_message(session, instance_id, name, payload, actor=actor)
             view = instance_view(session, row)
-        return self._parts.continue_after(view, actor=actor)
+            waiting = incidents.any_pending(session)
+        return self._parts.continue_after(view, actor=actor, pending=waiting)
 
     def list_tasks(self, f: TaskFilter, *, offset: int = 0, limit: int = 50) -> tuple[list[TaskView], int]:
         with reading(self._sf) as session:
@@ -79,7 +81,8 @@ class OfficerService:
         with transaction(self._sf) as session:
             row = self._parts.runtime.complete_task(session, task_id, data, actor=actor, roles=set(roles))
             view = instance_view(session, row)
-        return self._parts.continue_after(view, actor=actor)
+            waiting = incidents.any_pending(session)
+        return self._parts.continue_after(view, actor=actor, pending=waiting)
 
     def claim_task(self, task_id: str, *, actor: str, roles: Iterable[str], assignee: str | None = None,
                    release: bool = False) -> TaskView:

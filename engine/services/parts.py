@@ -29,11 +29,15 @@ class EngineParts:
                 raise NotFound(f"process instance {instance_id} does not exist")
             return instance_view(session, row, detail=detail)
 
-    def continue_after(self, view: InstanceView, *, actor: str) -> InstanceView:
+    def continue_after(self, view: InstanceView, *, actor: str, pending: bool = True) -> InstanceView:
         """After a committed step: run the service tasks it left for steps of their own (gateway calls).
 
         Every pending one, not only this instance's: a step may start another instance (an application
         re-opened by a complaint), and its gateway steps must not wait for the scheduler's next pass.
+        ``pending``: what :func:`incidents.any_pending` answered in the step's transaction (False: nothing
+        to run, no need to look again).
         """
+        if not pending:
+            return view
         outcomes = incidents.run_pending(self.session_factory, self.runtime, actor=actor)
         return self.instance(view.id) if outcomes else view

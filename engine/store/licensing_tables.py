@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.store.tables import Base
+from engine.store.tables import Base, trigram_index
 from engine.store.types import JsonType, UTCDateTime
 
 
@@ -27,6 +27,7 @@ class Application(Base):
     __table_args__ = (
         UniqueConstraint("portal_user", "idempotency_key"),
         Index("ix_application_submitted", "submitted_at"),
+        trigram_index("ix_application_applicant_trgm", "applicant_key"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

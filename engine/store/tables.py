@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import JsonType, UTCDateTime
@@ -38,6 +40,17 @@ metadata = MetaData(naming_convention=NAMING)
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A GIN trigram index on PostgreSQL, which ``LIKE '%fragment%'`` uses. SQLite has no such index: there
+    the same name is a plain index (the migrated schema and the models stay equal on both)."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
+# the trigram indexes need pg_trgm: a schema made by create_all (tests, tools) gets it too
+sa_event.listen(metadata, "before_create", DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(
+    dialect="postgresql"))
 
 
 class ProcessDefinition(Base):
@@ -89,6 +102,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_task_open_role_due", "status", "role", "due_at"),
         Index("ix_task_instance_status", "instance_id", "status"),
+        trigram_index("ix_task_applicant_trgm", "applicant_key"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
@@ -146,7 +160,7 @@ class AuditEvent(Base):
     __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    chain: Mapped[str] = mapped_column(String(40), index=True)  # instance id, or "system"
+    chain: Mapped[str] = mapped_column(String(40))  # instance id, or "system"; (chain, seq) is indexed
     seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(100), index=True)
