@@ -37,7 +37,6 @@ class Sizes:
     scheduler_runs: int
     reliability_timers: int  # due timers fired by two schedulers while four web workers serve requests
     reliability_requests: int
-    storage_procedures: int = 100  # finished procedures between the two size snapshots of the storage figure
     floor_procedures: int = 200  # procedures per run of the persistence floor (SQLite)
 
     @property
@@ -52,7 +51,7 @@ FULL = Sizes(runs=3, procedures_docs=6, procedures_nodocs=40, example_procedures
 QUICK = Sizes(runs=3, procedures_docs=1, procedures_nodocs=6, example_procedures=15, bare_procedures=30,
               instances=10_000, real_instances=12, http_requests=60, http_threads=2, timers=200,
               timer_runs=1, scheduler_runs=3,
-              reliability_timers=200, reliability_requests=60, storage_procedures=15, floor_procedures=30)
+              reliability_timers=200, reliability_requests=60, floor_procedures=30)
 
 
 def median(values: list[float]) -> float:

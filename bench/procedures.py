@@ -140,20 +140,27 @@ class LicenceDriver:
 
 
 def licence_throughput(database_url: str, *, documents: str, count: int, runs: int,
-                       inspect: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+                       inspect: Callable[[Any], Any] | None = None, growth: bool = False) -> dict[str, Any]:
     """Procedures per second in each of ``runs`` runs of ``count`` procedures (after one warm-up).
 
-    ``inspect`` is called with the database engine at the end (storage is measured there)."""
+    ``inspect`` is called with the database engine at the end (storage is measured there). With ``growth``
+    (PostgreSQL) the tables' growth over the ``runs × count`` procedures is measured too
+    (``bench.storage.measure_growth``): every body is prepared (uploads, fee seeds) before the first
+    ``VACUUM FULL`` snapshot, the second is taken after the last run, both outside the timed runs."""
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as keys:
+        from bench import storage
         from bench.common import MORNING
 
         app = make_app(database_url, Path(keys), now=MORNING)
         driver = LicenceDriver(app, documents=documents)
+        db = app.extensions["licensing"].wiring.db
         try:
             driver.check(driver.run(driver.prepare()))  # warm-up: caches, connections, fonts
             rates, per_procedure = [], []
-            for _ in range(runs):
-                bodies = [driver.prepare() for _ in range(count)]
+            prepared = [[driver.prepare() for _ in range(count)] for _ in range(runs)] if growth else []
+            before = storage.snapshot(db) if growth else {}
+            for run in range(runs):
+                bodies = prepared[run] if growth else [driver.prepare() for _ in range(count)]
                 start = time.perf_counter()
                 ids = []
                 for body in bodies:
@@ -163,10 +170,11 @@ def licence_throughput(database_url: str, *, documents: str, count: int, runs: i
                 rates.append(count / (time.perf_counter() - start))
                 for app_id in ids:
                     driver.check(app_id)
-            inspected = inspect(app.extensions["licensing"].wiring.db) if inspect else None
-            return {"rates": rates, "per_procedure_s": per_procedure, "inspected": inspected}
+            grown = storage.measure_growth(before, storage.snapshot(db), runs * count) if growth else None
+            inspected = inspect(db) if inspect else None
+            return {"rates": rates, "per_procedure_s": per_procedure, "inspected": inspected, "growth": grown}
         finally:
-            app.extensions["licensing"].wiring.db.dispose()
+            db.dispose()
 
 
 # -- the engine alone: the example diagram ------------------------------------------------------------------------

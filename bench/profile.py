@@ -43,6 +43,8 @@ PHASES = [
     ("sync: timer rows", "engine/runtime/step.py", "_sync_timers"),
     ("sync: human-task rows", "engine/runtime/step.py", "_sync_human_tasks"),
     ("sync: path, monitoring feed", "engine/runtime/step.py", "sync"),
+    ("sync: task states before / after the step", "engine/runtime/step.py", "mirror"),
+    ("queued rows: one executemany per table", "engine/store/bulk.py", "write"),
     ("lock / load the instance row", "engine/runtime/instances.py", "_lock_instance"),
     ("task row lookup", "engine/runtime/instances.py", "_task_row"),
     ("form validation", "engine/bootstrap.py", "validate_form"),

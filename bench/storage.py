@@ -1,14 +1,15 @@
 """Bytes per finished licence issue on PostgreSQL.
 
-``growth_run`` (the headline ``bytes_per_instance``) is measured by the database itself: the sum of
-``pg_total_relation_size`` (heap, TOAST and every index) over all tables, before and after N finished
-licence-issue procedures with documents stubbed, each time after ``VACUUM FULL`` (so the dead row
-versions of the instance's updates are not counted: what is left is what a finished procedure keeps),
-divided by N. Relations grow by 8 kB pages, so the rounding is about ± (tables × 8 kB) / N. Everything the
-procedure writes counts, the licence's validity procedure it starts included; the applicant's uploads
-and the fee payment seed are made before the first snapshot and are not counted. The ``document``
-table is reported apart: ``documents_bytes_per_instance`` is its size per finished licence issue after
-the run with real documents (PDF + signed XML, kk and ru).
+``measure_growth`` (the headline ``bytes_per_instance``; ``bench.procedures.licence_throughput`` takes the
+two snapshots around its timed PostgreSQL runs, ``growth_run`` does the same alone) is measured by the
+database itself: the sum of ``pg_total_relation_size`` (heap, TOAST and every index) over all tables, before
+and after N finished licence-issue procedures with documents stubbed, each time after ``VACUUM FULL`` (so
+the dead row versions of the instance's updates are not counted: what is left is what a finished procedure
+keeps), divided by N. Relations grow by 8 kB pages, so the rounding is about ± (tables × 8 kB) / N.
+Everything the procedure writes counts, the licence's validity procedure it starts included; the applicant's
+uploads and the fee payment seed are made before the first snapshot and are not counted. The ``document``
+table is reported apart: ``documents_bytes_per_instance`` is its size per finished licence issue after the
+run with real documents (PDF + signed XML, kk and ru).
 
 ``measure`` (``bytes_per_instance_model``, ``storage_bytes_by_table``) is the earlier model, kept for the
 breakdown: every column's stored size (``pg_column_size``, so TOAST compression counts) plus the 24-byte

@@ -97,7 +97,7 @@ def _scheduler(url: str, go: Any, out: Any) -> None:
     claiming = [0.0]
     claim = engine_timers.claim
 
-    def timed_claim(*args: Any, **kwargs: Any) -> list[str]:
+    def timed_claim(*args: Any, **kwargs: Any) -> list[Any]:
         t0 = time.perf_counter()
         try:
             return claim(*args, **kwargs)
