@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
+from engine.bpmn import serializer
 from tests.support import make_engine, open_tasks, start_review
 
 T0 = datetime(2025, 3, 20, 14, 0, tzinfo=UTC)
@@ -59,3 +60,18 @@ def test_a_finished_instance_keeps_its_final_data(db_url):
     data = wiring.engine.officer.instance_data(instance.id)
     assert data["application_id"] == "app-1"
     assert data["completeness_check"] == {"decision": "complete"}
+
+
+def test_a_state_stored_with_its_predicted_tasks_by_the_previous_release_still_restores_and_runs(db_url, monkeypatch):
+    wiring, _ = make_engine(db_url, T0)
+    # serializer 1.5 stored every task, predicted ones included
+    monkeypatch.setattr(serializer, "_definite_tasks", lambda converter, workflow: converter.mapping_to_dict(
+        workflow.tasks))
+    instance = start_review(wiring)
+    assert {MAYBE, LIKELY} & {t["state"] for t in _state(wiring, instance.id)["tasks"].values()}
+    monkeypatch.undo()
+    [task] = open_tasks(wiring)
+    wiring.engine.officer.complete_task(task.id, {"decision": "complete"}, actor="officer", roles=["officer"])
+    done = wiring.engine.officer.deliver_message(instance.id, "payment_confirmed", {"paid": True}, actor="gateway")
+    assert done.status == "completed"
+    assert done.completed == ["start", "precheck", "review", "decide", "wait_payment", "end_ok"]
