@@ -14,7 +14,6 @@ from engine.audit import AuditSeal, VerifyResult, seal_for
 from engine.bootstrap import Wiring, build_engine, default_registry, make_db_engine
 from engine.clock import Clock, SystemClock
 from engine.clock_ledger import LedgerClock
-from engine.documents.dates import moment as act_moment
 from engine.errors import (
     Conflict,
     DefinitionInvalid,
@@ -48,7 +47,6 @@ from engine.views import DefinitionView, EventView, InstanceView, TaskView, Time
 
 __all__ = [
     "Accounts",
-    "act_moment",
     "AuditSeal",
     "browser_signing",
     "build_engine",

@@ -62,11 +62,15 @@ def test_an_unknown_number_is_404_not_an_error(client):
 
 def test_the_public_page_answers_in_kazakh_russian_and_english(api, client):
     number, _ = licence_documents(api)
-    for lang, valid in (("kk", "Жарамды"), ("ru", "Действителен"), ("en", "Valid")):
+    # signed on 5 June 2025, written as each language writes a date; the act's kind by its name
+    for lang, valid, day, kind in (("kk", "Жарамды", "2025\u202fж. 05 мау.", "Лицензия"),
+                                   ("ru", "Действителен", "5 июн. 2025\u202fг.", "Лицензия"),
+                                   ("en", "Valid", "Jun 5, 2025", "Licence")):
         page = client.get(f"/verify/{number}?lang={lang}")
         assert page.status_code == 200
         text = page.get_data(as_text=True)
         assert number in text and valid in text and "Сейітқали Ерлан Маратұлы" in text
+        assert day in text and f">{kind}<" in text and "05.06.2025" not in text
 
 
 def test_a_licence_verifies_with_the_signers_own_certificate(app, api):

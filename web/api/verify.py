@@ -12,20 +12,12 @@ from apiflask import APIBlueprint
 from flask import Blueprint, render_template, request, session
 from flask_babel import gettext
 
-from engine import NotFound, act_moment
+from engine import NotFound
 from web.services import services
 from web.ui import i18n
-from web.ui.i18n import N_
 
 bp = APIBlueprint("api_verify", __name__, url_prefix="/api/v1/verify", tag="Verification")
 page = Blueprint("verify_page", __name__)
-
-KIND_NAMES = {"receipt": N_("Receipt notice"), "licence": N_("Licence"), "reissued_licence": N_("Reissued licence"),
-              "annex": N_("Annex to the licence"), "refusal": N_("Motivated refusal"),
-              "not_considered": N_("Refusal of further consideration"),
-              "preliminary_decision": N_("Preliminary decision"), "hearing_notice": N_("Hearing notice"),
-              "complaint_decision": N_("Decision on a complaint"), "suspension_decision": N_("Suspension decision"),
-              "restoration_decision": N_("Restoration decision"), "revocation_decision": N_("Revocation decision")}
 
 
 @bp.get("/<number>")
@@ -52,8 +44,7 @@ def verify_page(number: str) -> Any:
         result = services().licensing.verify_number(number)
     except NotFound:
         return render_template("ui/verify.html", number=number, rows=None, title=gettext("Document verification")), 404
-    rows = [{"kind": gettext(KIND_NAMES[d["kind"]]) if d["kind"] in KIND_NAMES else d["kind"],
-             "lang": d["lang"], "valid": d["valid"], "signed_by": d["signed_by"] or "—",
-             "position": d["position"] or "", "signed_at": act_moment(d["signed_at"])}
+    rows = [{"kind": i18n.document_name(d["kind"]), "lang": d["lang"], "valid": d["valid"],
+             "signed_by": d["signed_by"] or "—", "position": d["position"] or "", "signed_at": d["signed_at"]}
             for d in result["documents"]]
     return render_template("ui/verify.html", number=number, rows=rows, title=gettext("Document verification"))

@@ -266,20 +266,20 @@ PROCEDURES: dict[str, str] = {
     "annex": N_("Annex to a licence"),
 }
 
-# The acts the system issues, by their kind.
+# The acts the system issues, by their kind (the workspaces and the public verification page).
 DOCUMENTS: dict[str, str] = {
-    "receipt": N_("Notice of acceptance"),
+    "receipt": N_("Receipt notice"),
     "licence": N_("Licence"),
     "reissued_licence": N_("Reissued licence"),
-    "annex": N_("Annex to a licence"),
+    "annex": N_("Annex to the licence"),
     "refusal": N_("Motivated refusal"),
     "not_considered": N_("Refusal of further consideration"),
-    "preliminary_decision": N_("Preliminary decision to refuse"),
+    "preliminary_decision": N_("Preliminary decision"),
     "hearing_notice": N_("Hearing notice"),
-    "complaint_decision": N_("Decision on the complaint"),
+    "complaint_decision": N_("Decision on a complaint"),
     "suspension_decision": N_("Suspension decision"),
     "restoration_decision": N_("Restoration decision"),
-    "revocation_decision": N_("Deprivation decision"),
+    "revocation_decision": N_("Revocation decision"),
 }
 
 # How a procedure ended.
