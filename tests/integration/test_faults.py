@@ -19,7 +19,7 @@ from engine.clock import SimulatedClock
 from engine.errors import Conflict
 from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
 from tests.conftest import ROOT
-from tests.support import make_engine, open_tasks, start_review
+from tests.support import at_once, make_engine, open_tasks, start_review
 
 T0 = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)  # Monday 09:00 local
 
@@ -35,18 +35,7 @@ def test_two_schedulers_running_together_never_double_fire(pg_url):
     _start_many(wiring, 24)
     later = T0 + timedelta(days=10)
     schedulers = [build_engine(make_db_engine(pg_url), clock=SimulatedClock(later)) for _ in range(2)]
-    results: list[list] = [[], []]
-    barrier = threading.Barrier(2)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = schedulers[i].engine.operator.fire_due_timers()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(*(s.engine.operator.fire_due_timers for s in schedulers))
     fired = results[0] + results[1]
     assert len(fired) == 24
     assert len({f.instance_id for f in fired}) == 24

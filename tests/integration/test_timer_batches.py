@@ -3,7 +3,6 @@ does not take the rest of its batch down with it."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from engine.clock import SimulatedClock
 from engine.errors import EngineError
 from engine.runtime.timers import fire_due
 from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
-from tests.support import make_engine, start_review
+from tests.support import at_once, make_engine, start_review
 
 T0 = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)  # Monday 09:00 local
 LATER = T0 + timedelta(days=10)  # every review deadline (two working days) has passed
@@ -34,19 +33,7 @@ def test_two_schedulers_firing_small_batches_fire_every_timer_exactly_once(pg_ur
     wiring, _ = make_engine(pg_url, T0)
     ids = _start(wiring, 30)
     schedulers = [build_engine(make_db_engine(pg_url), clock=SimulatedClock(LATER)) for _ in range(2)]
-    results: list[list] = [[], []]
-    barrier = threading.Barrier(2)
-
-    def run(i: int) -> None:
-        engine = schedulers[i].engine
-        barrier.wait()
-        results[i] = fire_due(engine.session_factory, engine.runtime, batch=4)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(*(lambda e=s.engine: fire_due(e.session_factory, e.runtime, batch=4) for s in schedulers))
     fired = results[0] + results[1]
     assert sorted(f.instance_id for f in fired) == sorted(ids)
     assert _count(wiring, select(func.count()).where(AuditEvent.kind == "timer_fired")) == 30

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.web.portal import Api
+from tests.web.portal import Api, issue_body, pay_fee
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +50,12 @@ def client(app: Any) -> Any:
 @pytest.fixture
 def api(client: Any) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def submitted(api):
+    """A subtype II application of ТОО «Браузер», fee paid, submitted on Thursday 5 June 2025 at 10:00."""
+    api.set_clock("2025-06-05T10:00:00+05:00")
+    body = issue_body(api, "II", name="ТОО «Браузер»")
+    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
+    return api.submit(body).get_json()

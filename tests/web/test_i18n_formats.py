@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.portal import issue_body, pay_fee
 from tests.web.test_ui_workspace import Browser
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-
-
-@pytest.fixture
-def submitted(api):
-    api.set_clock("2025-06-05T10:00:00+05:00")
-    body = issue_body(api, "II", name="ТОО «Формат»")
-    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
-    return api.submit(body).get_json()
 
 
 def test_a_deadline_reads_in_the_language_of_the_user_in_local_time(app, api, submitted):
@@ -68,7 +59,7 @@ def test_a_month_of_the_terms_report_is_named_and_a_case_status_takes_its_gender
     browser.login("auditor")
     page = browser.get("/audit/reports?since=2025-06-01&until=2025-06-30").data.decode()
     assert f"<td>июнь 2025{NNBSP}г.</td>" in page
-    search = browser.get("/audit?applicant=Формат").data.decode()
+    search = browser.get("/audit?applicant=Браузер").data.decode()
     assert 'data-status="running">выполняется<' in search
     assert "<td>Выдача лицензии<" in search  # the procedure by its name, not the diagram's key
 
@@ -97,7 +88,7 @@ def test_the_officers_task_page_reads_in_words_with_nothing_raw(app, api, submit
     browser.login("officer")
     [task] = api.tasks(submitted["id"])
     page = browser.get(f"/tasks/{task['id']}").data.decode()
-    assert "ТОО «Формат» (Юридическое лицо)" in page and "legal_entity" not in page
+    assert "ТОО «Браузер» (Юридическое лицо)" in page and "legal_entity" not in page
     assert ">None<" not in page  # an unanswered field of the application reads as a dash
     assert "Уведомление о приёме заявления" in page  # the receipt in the case's timeline, by its name
     # the automatic findings write their moments in words: the bans as of registration, the fee when paid

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.web.portal import issue_body, pay_fee
+from tests.web.portal import issue_body
 
 
 def csrf(html: str) -> str:
@@ -28,14 +26,6 @@ class Browser:
     def post(self, path: str, data: dict, page: str | None = None):
         page = page or self.client.get(path if "/tasks/" in path else "/tasks").data.decode()
         return self.client.post(path, data={**data, "csrf_token": csrf(page)})
-
-
-@pytest.fixture
-def submitted(api):
-    api.set_clock("2025-06-05T10:00:00+05:00")
-    body = issue_body(api, "II", name="ТОО «Браузер»")
-    pay_fee(api, body, "2025-06-02T12:00:00+05:00")
-    return api.submit(body).get_json()
 
 
 def task_id(api, app_id, element, user="officer"):
