@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from engine import audit, legal_time
 from engine.errors import Conflict, IntegrationFailure, InvalidInput, NotFound, Unavailable
 from engine.runtime.instances import Runtime
+from engine.runtime.step import CONTINUATIONS_ADDED
 from engine.store.tables import (
     Continuation,
     Incident,
@@ -84,9 +85,11 @@ def pending(session: Session, *, instance_id: str | None = None, limit: int = 10
 
 
 def any_pending(session: Session) -> bool:
-    """Is any continuation waiting that no incident holds? Asked in a step's own transaction, so the caller
-    need not open another one after the commit just to find none."""
-    return bool(pending(session, limit=1))
+    """Did this transaction's steps leave a service task to run in a step of its own (any instance's: a step
+    may start another one)? Known without a query; the caller runs them after its commit. Continuations
+    left earlier — one an incident holds for its retry, one whose run was cut off — are the scheduler's
+    (its pass runs every pending one)."""
+    return bool(session.info.get(CONTINUATIONS_ADDED))
 
 
 def _locked(session: Session, query: Any) -> Any:

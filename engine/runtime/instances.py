@@ -133,7 +133,7 @@ class Runtime:
         actor: str,
         roles: Collection[str],
     ) -> ProcessInstance:
-        row = self._task_row(session, task_id)
+        instance, row = self._lock_task(session, task_id)
         if row.status != "open":
             raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
         lanes.require_actor(roles, row.role, row.name)
@@ -144,10 +144,6 @@ class Runtime:
         problems = self.validate_form(row.form, data)
         if problems:
             raise InvalidInput(problems)
-        instance = self._lock_instance(session, row.instance_id)
-        session.refresh(row)
-        if row.status != "open":
-            raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
         if instance.status != "running":
             raise Conflict(f"the process instance is {instance.status}")
         step, workflow = self._open(session, instance, actor)
@@ -260,15 +256,22 @@ class Runtime:
         step.outbox("instance_cancelled", payload={"reason": reason})
         return instance
 
-    def _task_row(self, session: Session, task_id: str) -> HumanTask:
+    def _lock_task(self, session: Session, task_id: str) -> tuple[ProcessInstance, HumanTask]:
+        """A task's instance, locked (on PostgreSQL) before the task row is read: the row is then as the
+        last step on the instance left it — a completion committed meanwhile is seen, not overwritten."""
         try:
             UUID(task_id)
         except ValueError:
             raise NotFound(f"task {task_id} does not exist") from None
-        row = session.get(HumanTask, task_id)
-        if row is None:
+        owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+        query = select(ProcessInstance).where(ProcessInstance.id == owner)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        instance = session.scalars(query).first()
+        row = session.get(HumanTask, task_id) if instance is not None else None
+        if instance is None or row is None:
             raise NotFound(f"task {task_id} does not exist")
-        return row
+        return instance, row
 
     def instance_data(self, session: Session, instance_id: str) -> dict[str, Any]:
         """The instance's current data (of its latest task), for read-only views."""

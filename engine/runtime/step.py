@@ -48,6 +48,8 @@ TASK_CANCELLED = (update(HUMAN_TASK_TABLE)
 CONTINUATION_DONE = delete(CONTINUATION_TABLE).where(CONTINUATION_TABLE.c.instance_id == bindparam("b_instance"),
                                                      CONTINUATION_TABLE.c.element == bindparam("b_element"))
 
+CONTINUATIONS_ADDED = "continuations_added"  # session.info: this transaction left a service task to run
+OPEN_TASKS = "open_task_rows"  # session.info: instance id -> its open task rows, loaded for a batch of steps
 MAX_ROUNDS = 200
 STAGE_TYPES = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "task",
@@ -120,9 +122,17 @@ class Step:
             "task_id": task_id, "text": text, "read_at": None,
         })
 
+    def open_task_rows(self, element: str) -> list[HumanTask]:
+        """The open task rows of this instance at ``element``; from the batch's preload when there is one
+        (:func:`preload_open_tasks`), else one query."""
+        preloaded: dict[str, list[HumanTask]] | None = self.session.info.get(OPEN_TASKS)
+        if preloaded is not None and self.instance.id in preloaded:
+            return [row for row in preloaded[self.instance.id] if row.element == element and row.status == "open"]
+        return list(self.session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == self.instance.id, HumanTask.element == element, HumanTask.status == "open")))
+
     def mark_task_overdue(self, element: str, *, timer_element: str) -> dict[str, Any]:
-        rows = self.session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == self.instance.id, HumanTask.element == element, HumanTask.status == "open"))
+        rows = self.open_task_rows(element)
         marked = []
         for row in rows:
             row.overdue = True
@@ -174,6 +184,20 @@ class Step:
 
     def script_engine(self) -> EngineScriptEngine:
         return EngineScriptEngine(dispatch=self.dispatch)
+
+
+def preload_open_tasks(session: Session, instance_ids: list[str]) -> None:
+    """Load the open task rows of a batch's instances with one query, for the steps of the batch (a fired
+    deadline marks its task overdue); :func:`forget_open_tasks` when the batch is done or rolled back."""
+    preloaded: dict[str, list[HumanTask]] = {instance_id: [] for instance_id in instance_ids}
+    for row in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(instance_ids),
+                                                       HumanTask.status == "open")):
+        preloaded[row.instance_id].append(row)
+    session.info[OPEN_TASKS] = preloaded
+
+
+def forget_open_tasks(session: Session) -> None:
+    session.info.pop(OPEN_TASKS, None)
 
 
 def _never(task: Any) -> bool:
@@ -419,5 +443,6 @@ def _sync_continuations(step: Step, before: Mirror, after: Mirror) -> None:
     for element in after.deferred - before.deferred:
         bulk.add(session, CONTINUATION_TABLE, {"instance_id": instance.id, "element": element,
                                                 "created_at": step.now, "actor": step.actor})
+        session.info[CONTINUATIONS_ADDED] = True
     for element in before.deferred - after.deferred:
         bulk.later(session, CONTINUATION_DONE, {"b_instance": instance.id, "b_element": element})

@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import audit, legal_time
 from engine.errors import EngineError
 from engine.runtime.instances import Runtime
+from engine.runtime.step import forget_open_tasks, preload_open_tasks
 from engine.store.tables import Continuation, ProcessInstance, Timer
 from engine.transactions import reading, transaction
 
@@ -117,13 +118,17 @@ def _fire_batch(
         try:
             with audit.savepoint(session), session.no_autoflush:
                 audit.lock_heads(session, ids)
+                preload_open_tasks(session, ids)
                 fired = {instance.id: runtime.fire_timers(session, instance.id, now=now, flush=False,
                                                           locked=instance)
                          for instance in instances}
                 session.flush()
         except (StaleDataError, OperationalError, EngineError) as exc:
             log.info("a batch of %d instances is fired again one by one: %s", len(ids), exc)
+            forget_open_tasks(session)  # rolled back: the one-by-one steps query their own rows
             fired = _fire_one_by_one(session, runtime, ids, now, skipped, failures)
+        finally:
+            forget_open_tasks(session)
         for instance_id, rows in fired.items():
             if not rows:
                 skipped.add(instance_id)  # nothing left to fire there (fired elsewhere, or not running)
