@@ -46,9 +46,9 @@ MIX = (("completeness", 0.20), ("qualification", 0.20), ("sign", 0.101), ("cance
 TEMPLATE_OF = {"completeness": "completeness", "qualification": "qualification", "sign": "sign",
                "cancelled": "completeness", "issued": "done", "refused": "done", "not_considered": "done"}
 EVENT_TABLES = {
-    "audit_event": ("chain, seq, at, actor, kind, instance_id, element, clause, data, prev_hash, hash",
+    "audit_event": ("chain, seq, at, actor, kind, element, clause, data, hash",
                     "s.instance_id, t.seq, s.started_at + t.offset_s * interval '1 second', t.actor, t.kind, "
-                    "s.instance_id, t.element, t.clause, t.data, t.prev_hash, t.hash"),
+                    "t.element, t.clause, t.data, t.hash"),
     "outbox_event": ("at, instance_id, application_id, kind, element, clause, payload",
                      "s.started_at + t.offset_s * interval '1 second', s.instance_id, s.application_id, t.kind, "
                      "t.element, t.clause, t.payload"),

@@ -29,7 +29,7 @@ PER_INSTANCE = {
     "process_instance": "TRUE",
     "human_task": "TRUE",
     "timer": "TRUE",
-    "audit_event": "instance_id IS NOT NULL",
+    "audit_event": "chain <> 'system'",
     "audit_chain_head": "chain <> 'system'",
     "outbox_event": "instance_id IS NOT NULL",
     "staff_notification": "instance_id IS NOT NULL",

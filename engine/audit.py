@@ -128,15 +128,20 @@ def _seal(session: Session) -> AuditSeal:
     return seal if isinstance(seal, AuditSeal) else AuditSeal()
 
 
-def _canonical(event: AuditEvent | dict[str, Any]) -> bytes:
-    values = event if isinstance(event, dict) else {name: getattr(event, name) for name in _HASHED}
+def _canonical(values: dict[str, Any]) -> bytes:
     body = {name: values[name] for name in _HASHED}
     body["at"] = values["at"].isoformat(timespec="microseconds")
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def event_hash(event: AuditEvent | dict[str, Any], seal: AuditSeal) -> str:
-    return seal.mac(_canonical(event))
+def event_hash(event: AuditEvent | dict[str, Any], seal: AuditSeal, *, prev_hash: str | None = None) -> str:
+    """The keyed hash of an event: of its content, the instance it belongs to (its chain) and the hash of the
+    event before it in its chain (``prev_hash``; a dict being appended carries its own)."""
+    if isinstance(event, dict):
+        return seal.mac(_canonical(event))
+    values = {name: getattr(event, name) for name in _HASHED if name != "prev_hash"}
+    values["prev_hash"] = prev_hash
+    return seal.mac(_canonical(values))
 
 
 def append(
@@ -181,6 +186,7 @@ def append(
     }
     row["hash"] = event_hash(row, _seal(session))
     head.seq, head.hash = row["seq"], row["hash"]
+    del row["instance_id"], row["prev_hash"]  # hashed, not stored: the chain and the previous event say them
     bulk.add(session, AUDIT_TABLE, row)
     session.info.setdefault("audit_touched", {})[chain] = (row["seq"], row["hash"])
     if kind in DECISION_KINDS:
@@ -326,11 +332,11 @@ def verify(session: Session, *, chain: str | None = None, batch: int = 5000,
                 close(current, expected_seq - 1, prev)
             current, prev, expected_seq = event.chain, GENESIS, 1
         if event.seq != expected_seq:
+            # the event before this one is gone, and with it the hash this one's covers: the gap names it
             fail(event, event.chain, f"sequence gap: expected event {expected_seq}, found {event.seq}")
-        if event.prev_hash != prev:
-            fail(event, event.chain, "does not link to the previous event")
-        if not hmac.compare_digest(event_hash(event, seal), event.hash):
-            fail(event, event.chain, "content was altered: its keyed hash does not match")
+        elif not hmac.compare_digest(event_hash(event, seal, prev_hash=prev), event.hash):
+            fail(event, event.chain, "content was altered, or it does not follow the event before it: "
+                                     "its keyed hash does not match")
         if event.chain in anchored and event.seq == anchored[event.chain][0]:
             hashes_at_anchor[event.chain] = event.hash
         prev, expected_seq = event.hash, event.seq + 1

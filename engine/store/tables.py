@@ -154,23 +154,29 @@ class Timer(Base):
 
 
 class AuditEvent(Base):
-    """Append-only audit log; each event's hash covers the previous event of its chain."""
+    """Append-only audit log; each event's hash covers the previous event of its chain.
+
+    Read by chain (the unique (chain, seq) index), by id, and whole (verification, exports). The instance an
+    event belongs to is its chain ("system" for none) and the previous event's hash is that event's ``hash``:
+    both are in what each hash covers (engine/audit.py) without being stored twice."""
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    chain: Mapped[str] = mapped_column(String(40))  # instance id, or "system"; (chain, seq) is indexed
+    chain: Mapped[str] = mapped_column(String(40))  # instance id, or "system"
     seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    actor: Mapped[str] = mapped_column(String(100), index=True)
-    kind: Mapped[str] = mapped_column(String(60), index=True)
-    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(60))
     element: Mapped[str | None] = mapped_column(String(100))
     clause: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict] = mapped_column(JsonType)
-    prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def instance_id(self) -> str | None:
+        return None if self.chain == "system" else self.chain
 
 
 class ChainHead(Base):

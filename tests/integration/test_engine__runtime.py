@@ -116,6 +116,17 @@ def test_a_tampered_audit_event_is_detected_and_named(db_url):
     assert "altered" in result.failures[0]["reason"]
 
 
+def test_an_event_deleted_from_the_middle_of_a_chain_is_named_as_a_gap_and_nothing_else(db_url):
+    wiring, _ = make_engine(db_url, T0)
+    instance = start_review(wiring)
+    events = wiring.engine.officer.get_instance(instance.id).events
+    with wiring.db.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": events[1].id})
+    result = wiring.engine.auditor.verify_audit(instance_id=instance.id)
+    assert not result.valid
+    assert [(f["seq"], f["reason"]) for f in result.failures] == [(3, "sequence gap: expected event 2, found 3")]
+
+
 def test_a_deleted_last_audit_event_is_detected(db_url):
     wiring, _ = make_engine(db_url, T0)
     instance = start_review(wiring)
