@@ -9,7 +9,8 @@ whoever can write the database but not read the key cannot rewrite an event and 
 The database alone cannot prove that a whole chain, or a chain's tail together with its head row, was not
 deleted. So the heads are also written, signed with the same key, to an append-only JSON-lines checkpoint
 file that the operator ships elsewhere: at every commit that appended events, decisions included (the heads of
-the chains it touched), and at intervals (every chain's head). :func:`verify` checks the database against it.
+the chains it touched), and at intervals every chain's head — written by the scheduler's pass alone
+(:func:`checkpoint_every_chain`), not by each web worker. :func:`verify` checks the database against it.
 Nothing in the application updates or deletes an event.
 """
 
@@ -31,7 +32,6 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy import event as sa_event
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.store import bulk
@@ -59,7 +59,7 @@ class AuditSeal:
     key: bytes = DEVELOPMENT_KEY
     checkpoints: Path | None = None
     interval_seconds: float = 15 * 60
-    _last_full: float = field(default=0.0, repr=False)
+    _last_full: float = field(default_factory=time.monotonic, repr=False)  # the commits anchor what is new
 
     def mac(self, payload: bytes) -> str:
         return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
@@ -104,15 +104,8 @@ def bind(session_factory: sessionmaker[Session], seal: AuditSeal) -> None:
         if not touched:
             return
         try:
-            now = time.monotonic()
-            if now - seal._last_full >= seal.interval_seconds:
-                seal._last_full = now
-                with Session(bind=session.get_bind()) as reader:
-                    heads = {h.chain: (h.seq, h.hash) for h in reader.scalars(select(ChainHead))}
-                write_checkpoint(seal, {**heads, **touched}, reason="interval")
-            else:
-                write_checkpoint(seal, touched, reason="decision" if decided else "commit")
-        except (OSError, SQLAlchemyError):  # the commit stands; a later interval checkpoint anchors these heads
+            write_checkpoint(seal, touched, reason="decision" if decided else "commit")
+        except OSError:  # the commit stands; the scheduler's next interval checkpoint anchors these heads
             log.exception("audit checkpoint not written to %s", seal.checkpoints)
 
     @sa_event.listens_for(session_factory, "after_rollback")
@@ -139,7 +132,8 @@ def event_hash(event: AuditEvent | dict[str, Any], seal: AuditSeal, *, prev_hash
     event before it in its chain (``prev_hash``; a dict being appended carries its own)."""
     if isinstance(event, dict):
         return seal.mac(_canonical(event))
-    values = {name: getattr(event, name) for name in _HASHED if name != "prev_hash"}
+    values = {name: getattr(event, name) for name in _HASHED if name not in ("instance_id", "prev_hash")}
+    values["instance_id"] = None if event.chain == SYSTEM_CHAIN else event.chain
     values["prev_hash"] = prev_hash
     return seal.mac(_canonical(values))
 
@@ -247,6 +241,22 @@ def write_checkpoint(seal: AuditSeal, heads: dict[str, tuple[int, str]], *, reas
         os.write(fd, (line + "\n").encode())
     finally:
         os.close(fd)
+
+
+def checkpoint_every_chain(session: Session, *, force: bool = False) -> bool:
+    """Sign every chain's head into the checkpoint file once the seal's interval has passed since the last
+    time (or with ``force``); True when written. The scheduler's pass calls it: one process writes it, not
+    each web worker (with 100 000 chains the line is 10 MB). The heads are read as plain rows."""
+    seal = _seal(session)
+    now = time.monotonic()
+    if seal.checkpoints is None or (not force and now - seal._last_full < seal.interval_seconds):
+        return False
+    seal._last_full = now
+    rows = session.execute(select(ChainHead.chain, ChainHead.seq, ChainHead.hash))
+    heads = {chain: (seq, digest) for chain, seq, digest in rows}
+    if heads:
+        write_checkpoint(seal, heads, reason="interval")
+    return True
 
 
 def read_checkpoints(seal: AuditSeal, path: Path | None = None) -> tuple[dict[str, tuple[int, str]],

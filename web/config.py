@@ -95,7 +95,7 @@ DEFAULTS: dict[str, Any] = {
     # append-only JSON-lines file of signed audit checkpoints, shipped elsewhere by the operator
     # (default: KEYS_DIR/audit-checkpoints.jsonl)
     "AUDIT_CHECKPOINTS_FILE": None,
-    # minutes between periodic audit checkpoints (one is also written at every decision)
+    # minutes between the scheduler's checkpoints of every audit chain (each commit signs the chains it touched)
     "AUDIT_CHECKPOINT_MINUTES": 15,
 }
 

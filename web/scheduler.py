@@ -1,7 +1,8 @@
 """APScheduler wakes the engine at the next due timer (the database is the source of truth).
 
 One job: fire every due timer; retry the incidents whose backoff ran out and run the gateway steps not
-yet run (engine/runtime/incidents.py); deliver the outbox (engine/outbox.py); then sleep until the
+yet run (engine/runtime/incidents.py); sign every audit chain's head once an interval (engine/audit.py);
+deliver the outbox (engine/outbox.py); then sleep until the
 earliest pending timer (or the poll interval, so work created by other processes is seen). On start it
 runs at once, doing what was missed while the process was down.
 """
@@ -74,6 +75,10 @@ class TimerWaker:
                 log.info("gateway steps: %s", ", ".join(f"{o.element} {o.result}" for o in outcomes))
         except Exception:
             log.exception("retrying incidents failed; retrying at the next poll")
+        try:
+            self.engine.operator.checkpoint_audit()
+        except Exception:
+            log.exception("the audit checkpoint was not written; retrying at the next poll")
         if self.courier is None:
             return
         try:

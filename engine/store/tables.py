@@ -174,10 +174,6 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(JsonType)
     hash: Mapped[str] = mapped_column(String(64))
 
-    @property
-    def instance_id(self) -> str | None:
-        return None if self.chain == "system" else self.chain
-
 
 class ChainHead(Base):
     """The last hash of each audit chain, so a deleted tail is detected too."""

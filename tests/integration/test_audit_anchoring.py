@@ -106,3 +106,19 @@ def test_a_forged_checkpoint_line_is_reported(db_url, tmp_path):
     result = wiring.engine.auditor.verify_audit()
     assert not result.valid and "not signed with the audit key" in result.failures[0]["reason"]
     wiring.db.dispose()
+
+
+def test_commits_sign_the_chains_they_touched_and_only_the_scheduler_signs_every_chain(db_url, tmp_path):
+    seal = seal_for(tmp_path / "keys", interval_seconds=0)  # an interval checkpoint would be due at every commit
+    wiring = build_engine(make_db_engine(db_url), clock=SimulatedClock(T0), create_schema=True, audit_seal=seal)
+    wiring.engine.analyst.deploy(bpmn_fixture("example_review"), "example_review.bpmn", actor="test")
+    first, second = start_review(wiring), start_review(wiring)
+    assert seal.checkpoints is not None
+    lines = [json.loads(line) for line in seal.checkpoints.read_text().splitlines()]
+    assert [(line["reason"], set(line["heads"])) for line in lines] == [
+        ("decision", {"system"}), ("commit", {first.id}), ("commit", {second.id})]  # a deployment, two starts
+    assert wiring.engine.operator.checkpoint_audit() is True  # the scheduler's pass
+    last = json.loads(seal.checkpoints.read_text().splitlines()[-1])
+    assert last["reason"] == "interval" and set(last["heads"]) == {"system", first.id, second.id}
+    assert wiring.engine.auditor.verify_audit().valid
+    wiring.db.dispose()

@@ -76,7 +76,7 @@ def test_an_instance_failing_on_its_timer_is_parked_and_the_rest_of_its_batch_fi
         assert parked.status == "failed"
         assert parked.last_error == "the diagram failed on its timer"
         # the failed step's own writes were rolled back with its savepoint
-        assert session.scalar(select(func.count()).where(AuditEvent.instance_id == broken,
+        assert session.scalar(select(func.count()).where(AuditEvent.chain == broken,
                                                          AuditEvent.kind == "timer_fired")) == 0
         assert session.scalar(select(func.count()).where(Timer.instance_id == broken,
                                                          Timer.fired_at.is_not(None))) == 0
