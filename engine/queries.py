@@ -82,15 +82,22 @@ def capped_count(session: Session, query: Select[Any], cap: int = COUNT_CAP) -> 
     return session.scalar(select(func.count()).select_from(query.order_by(None).limit(cap).subquery())) or 0
 
 
+def page_total(session: Session, query: Select[Any], *, offset: int, limit: int, shown: int) -> int:
+    """The total of a list whose page at ``offset`` showed ``shown`` rows of at most ``limit``.
+
+    A short page is the last one, so it tells the total without counting (an officer's or an application's few
+    tasks, the instances of one BIN); an empty page past the end tells nothing, and a full one is counted."""
+    short = shown < limit and (shown > 0 or offset == 0)
+    return min(offset + shown, COUNT_CAP) if short else capped_count(session, query)
+
+
 def list_tasks(session: Session, f: TaskFilter, *, now: datetime, offset: int = 0,
                limit: int = 50) -> tuple[list[TaskView], int]:
     q = task_query(f)
     rows = list(session.scalars(
         q.order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id).offset(offset).limit(limit)
     ))
-    # a short last page tells the total without counting (an officer's or an application's few tasks)
-    short = len(rows) < limit and (rows or offset == 0)
-    total = min(offset + len(rows), COUNT_CAP) if short else capped_count(session, q)
+    total = page_total(session, q, offset=offset, limit=limit, shown=len(rows))
     return [task_view(r, now=now) for r in rows], total
 
 
