@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -130,7 +131,7 @@ def events_csv(events: list[dict[str, Any]]) -> str:
     writer.writerow(("seq", "at", "actor", "kind", "element", "clause", "data"))
     for e in events:
         writer.writerow((e["seq"], e["at"], e["actor"], e["kind"], e["element"] or "", e["clause"] or "",
-                         __import__("json").dumps(e["data"], ensure_ascii=False)))
+                         json.dumps(e["data"], ensure_ascii=False)))
     return out.getvalue()
 
 
