@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bench.common import FULL, QUICK, ROOT, Sizes, log, median, peak_rss_mb, pg_available, pg_database
+from bench.common import FULL, QUICK, ROOT, Sizes, log, median, peak_rss_mb, pg_available, pg_database, stop_server
 
 TARGETS = {
     "engine_vs_bare_ratio": (2.0, "persisted engine within 2x of bare SpiffWorkflow"),
@@ -138,23 +138,32 @@ def http_section(sizes: Sizes, results: dict[str, Any]) -> None:
     from bench import dataset, timers, web_load
 
     with pg_database("http") as url, tempfile.TemporaryDirectory(prefix="bench-keys-") as keys:
-        made = dataset.build(url, Path(keys), instances=sizes.instances, real=sizes.real_instances)
-        counts = made["counts"]
-        results["http_instances"] = counts["process_instance"]
-        results["http_dataset"] = counts
-        results["http_dataset_s"] = made["seconds"]
-        results["disk_bytes_per_instance"] = counts["database_bytes"] / counts["process_instance"]
-        log(f"dataset: {counts['process_instance']} instances, {counts['human_task']} tasks "
-            f"({counts['open_tasks']} open), {counts['timer']} timers ({counts['pending_timers']} pending), "
-            f"{counts['audit_event']} audit events, {counts['database_bytes'] / 2**30:.2f} GiB "
-            f"in {made['seconds']:.0f} s")
-        db = create_engine(url)
-        with db.connect() as conn:
-            bin_iin = conn.execute(text("SELECT bin_iin FROM application ORDER BY number LIMIT 1 OFFSET 77")).scalar()
-        word = quote(dataset.WORDS[3].casefold())
-
-        server = web_load.Gunicorn(url, Path(keys))
+        # gunicorn's workers only read at start-up: they import the app and connect while the dataset loads;
+        # nothing is measured before the dataset is complete and the workers answer
+        servers: list[web_load.Gunicorn] = []
         try:
+            made = dataset.build(url, Path(keys), instances=sizes.instances, real=sizes.real_instances,
+                                 schema_ready=lambda: servers.append(web_load.Gunicorn(url, Path(keys))))
+        except BaseException:
+            for early in servers:
+                stop_server(early)
+            raise
+        server = servers[0]
+        db = create_engine(url)
+        try:
+            counts = made["counts"]
+            results["http_instances"] = counts["process_instance"]
+            results["http_dataset"] = counts
+            results["http_dataset_s"] = made["seconds"]
+            results["disk_bytes_per_instance"] = counts["database_bytes"] / counts["process_instance"]
+            log(f"dataset: {counts['process_instance']} instances, {counts['human_task']} tasks "
+                f"({counts['open_tasks']} open), {counts['timer']} timers ({counts['pending_timers']} pending), "
+                f"{counts['audit_event']} audit events, {counts['database_bytes'] / 2**30:.2f} GiB "
+                f"in {made['seconds']:.0f} s")
+            with db.connect() as conn:
+                bin_iin = conn.execute(text("SELECT bin_iin FROM application ORDER BY number LIMIT 1 "
+                                            "OFFSET 77")).scalar()
+            word = quote(dataset.WORDS[3].casefold())
             server.wait()
             port = server.port
             officer, auditor = web_load.token(port, "officer"), web_load.token(port, "auditor")
@@ -219,7 +228,7 @@ def http_section(sizes: Sizes, results: dict[str, Any]) -> None:
             rss = server.worker_peak_rss_mb()
             results["web_worker_peak_rss_mb"] = max(rss)
         finally:
-            server.stop()
+            stop_server(server)
         db.dispose()
 
         starts = [timers.probe(url, Path(keys)) for _ in range(sizes.scheduler_runs)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import statistics
 import time
 import uuid
@@ -122,6 +123,24 @@ def pg_version() -> str:
         return str(version)
     except Exception:
         return "unavailable"
+
+
+# -- servers ----------------------------------------------------------------------------------------------------
+
+
+def stop_server(server: Any) -> None:
+    """Stop a ``bench.web_load.Gunicorn`` whose figures have all been read, without waiting for its workers.
+
+    A worker takes seconds to exit (interpreter finalization, more on a busy machine), and nothing is measured
+    any more: gunicorn gets its quick shutdown (SIGINT) and its workers are killed; ``server.stop()`` then
+    reaps gunicorn and closes its log."""
+    workers = children_of(server.process.pid)
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT)
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    server.stop()
 
 
 # -- memory -----------------------------------------------------------------------------------------------------

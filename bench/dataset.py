@@ -10,7 +10,8 @@ moments of its own:
 
 - half the instances (50.1 %) are running (pending timers all due after the wall clock, two each: the A3.4 total
   term and the open task's deadline), a small share cancelled, the rest finished over three years;
-- the relational rows go in with SQLAlchemy core ``insert()`` in batches over two connections; the event
+- the relational rows go in with PostgreSQL ``COPY`` (each value bound by its column's SQLAlchemy type, as
+  ``insert()`` would) in batches over two connections; the event
   rows (about 25 per instance) are copied server-side with ``INSERT … SELECT`` from the template rows;
 - the indexes no constraint owns are dropped before and built again after the load (the same definitions,
   read from ``pg_indexes``), which is much faster than maintaining them row by row.
@@ -20,16 +21,17 @@ The real instances waiting for completeness_check stay real: the HTTP benchmark 
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
-import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, select, text
+from sqlalchemy.engine import Connection, Engine
 
 from bench.common import log
 from engine import legal_time
@@ -78,8 +80,23 @@ def _templates(db: Engine, instance_ids: dict[str, str]) -> dict[str, dict[str, 
                 HumanTask.instance_id == instance_id).order_by(HumanTask.created_at)).mappings()]
             timers = [dict(r) for r in conn.execute(select(Timer.__table__).where(
                 Timer.instance_id == instance_id).order_by(Timer.id)).mappings()]
-            out[stage] = {"instance": instance, "application": app, "tasks": tasks, "timers": timers}
+            out[stage] = {"instance": instance, "application": app, "tasks": tasks, "timers": timers,
+                          "task_moments": [_moments(t) for t in tasks], "timer_moments": [_moments(t) for t in timers]}
     return out
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def _uuid4() -> str:
+    """A random UUID (version 4) as text, as ``str(uuid.uuid4())`` but without building a ``uuid.UUID``."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+def _moments(row: dict[str, Any]) -> list[str]:
+    """The row's columns holding a moment, which every copy shifts (the same for each copy: found once)."""
+    return [name for name, value in row.items() if isinstance(value, datetime)]
 
 
 def _names(rnd: random.Random, i: int) -> tuple[str, str, str]:
@@ -98,7 +115,7 @@ def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: rando
         started = now - timedelta(days=rnd.uniform(21, 3 * 365))
     delta = started - base
     ended = started + timedelta(days=rnd.uniform(1, 21)) if not running else None
-    instance_id, app_id = str(uuid.uuid4()), str(uuid.uuid4())
+    instance_id, app_id = _uuid4(), _uuid4()
     name, key, bin_iin = _names(rnd, i)
     outcome = {"issued": "issued", "refused": "refused", "not_considered": "not_considered"}.get(stage)
     status = "running" if running else ("cancelled" if stage == "cancelled" else "completed")
@@ -116,16 +133,17 @@ def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: rando
                 "ended_at": ended, "outcome": outcome, "version_id": 1,
                 "active_elements": instance["active_elements"] if running else []}
     tasks = []
-    for t in tpl["tasks"]:
-        task = {**{k: _shift(v, delta) for k, v in t.items()}, "id": str(uuid.uuid4()), "instance_id": instance_id,
+    for t, moments in zip(tpl["tasks"], tpl["task_moments"], strict=True):
+        task = {**t, **{k: t[k] + delta for k in moments}, "id": _uuid4(), "instance_id": instance_id,
                 "application_id": app_id, "applicant_name": name, "applicant_key": key, "bin_iin": bin_iin}
         if stage == "cancelled" and task["status"] == "open":
             task["status"], task["completed_at"] = "cancelled", ended
         tasks.append(task)
     timers = []
-    for t in tpl["timers"]:
-        timer = {k: _shift(v, delta) for k, v in t.items() if k != "id"}
-        timer.update(instance_id=instance_id, spiff_task_id=str(uuid.uuid4()))
+    for t, moments in zip(tpl["timers"], tpl["timer_moments"], strict=True):
+        timer = {**t, **{k: t[k] + delta for k in moments}}
+        del timer["id"]
+        timer.update(instance_id=instance_id, spiff_task_id=_uuid4())
         if stage == "cancelled" and timer["fired_at"] is None and timer["cancelled_at"] is None:
             timer["cancelled_at"] = ended
         timers.append(timer)
@@ -133,6 +151,30 @@ def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: rando
             "stage": {"instance_id": instance_id, "application_id": app_id, "bin_iin": bin_iin,
                       "stage": TEMPLATE_OF[stage], "started_at": started.astimezone(UTC).replace(tzinfo=None),
                       "part": i % 2}}
+
+
+# where each generated instance comes from, for the server-side copy of its event rows (dropped after the load)
+STAGE = Table("bench_stage", MetaData(), Column("instance_id", String(36)), Column("application_id", String(36)),
+              Column("bin_iin", String(12)), Column("stage", Text), Column("started_at", DateTime),
+              Column("part", Integer), prefixes=["UNLOGGED"])
+
+
+def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` with PostgreSQL ``COPY … FROM STDIN`` in the connection's transaction.
+
+    Each value goes through the column type's own bind processing first (aware datetimes to naive UTC,
+    JSON to JSONB), so the stored rows are those SQLAlchemy's ``insert()`` would write; COPY only saves the
+    statement building and parameter round-trips of millions of values."""
+    if not rows:
+        return
+    names = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in names]
+    quote = conn.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([process(row[name]) if process else row[name]
+                            for name, process in zip(names, processors, strict=True)])
 
 
 BULK_TABLES = ("application", "process_instance", "human_task", "timer", "audit_event", "audit_chain_head",
@@ -177,7 +219,7 @@ def _copy_events(url: str, templates: dict[str, str]) -> None:
     db = create_engine(url)
     with db.begin() as conn:
         for table in EVENT_TABLES:
-            key = "application_id" if table == "cabinet_notice" else "instance_id"
+            key = {"cabinet_notice": "application_id", "audit_event": "chain"}.get(table, "instance_id")
             arms = " UNION ALL ".join(
                 f"SELECT '{stage}' AS stage, x.*, EXTRACT(EPOCH FROM x.at - p.started_at)::float8 AS offset_s "
                 f"FROM {table} x JOIN process_instance p ON p.id = '{iid}' "
@@ -211,13 +253,19 @@ def _copy_events(url: str, templates: dict[str, str]) -> None:
     db.dispose()
 
 
-def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1000) -> dict[str, Any]:
-    """Fill the database at ``url``; returns the real instances' application ids and what was made."""
+def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1000,
+          schema_ready: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Fill the database at ``url``; returns the real instances' application ids and what was made.
+
+    ``schema_ready`` is called once the schema is migrated, the demo users seeded and the keys made, before
+    any instance exists: a server that only reads at start-up can be started then, while the rows load."""
     from bench.procedures import LicenceDriver, make_app
 
     started = time.perf_counter()
     now = datetime.now(UTC).replace(microsecond=0)
     app = make_app(url, keys_dir, now=legal_time.iso(now - timedelta(minutes=5)), demo=True)
+    if schema_ready is not None:
+        schema_ready()
     driver = LicenceDriver(app, documents="stub")
     bodies = [driver.prepare(subtype="I" if i % 3 else "II") for i in range(real + 3)]
     real_apps = [driver.submit(b) for b in bodies[:real]]
@@ -241,8 +289,7 @@ def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1
     stages = (stages + ["issued"] * generated)[:generated]
     rnd.shuffle(stages)
     with db.begin() as conn:
-        conn.execute(text("CREATE UNLOGGED TABLE bench_stage (instance_id varchar(36), application_id varchar(36), "
-                          "bin_iin varchar(12), stage text, started_at timestamp, part int)"))
+        STAGE.create(conn)
     secondary = _drop_secondary_indexes(db)
 
     def work(indices: range) -> None:
@@ -251,12 +298,11 @@ def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1
             chunk = [_rows_for(i, stages[i], templates[TEMPLATE_OF[stages[i]]], now, local)
                      for i in range(start, min(start + batch, indices.stop))]
             with db.begin() as conn:
-                conn.execute(insert(Application.__table__), [c["application"] for c in chunk])
-                conn.execute(insert(ProcessInstance.__table__), [c["instance"] for c in chunk])
-                conn.execute(insert(HumanTask.__table__), [t for c in chunk for t in c["tasks"]])
-                conn.execute(insert(Timer.__table__), [t for c in chunk for t in c["timers"]])
-                conn.execute(text("INSERT INTO bench_stage VALUES (:instance_id, :application_id, :bin_iin, :stage, "
-                                  ":started_at, :part)"), [c["stage"] for c in chunk])
+                _copy_rows(conn, Application.__table__, [c["application"] for c in chunk])
+                _copy_rows(conn, ProcessInstance.__table__, [c["instance"] for c in chunk])
+                _copy_rows(conn, HumanTask.__table__, [t for c in chunk for t in c["tasks"]])
+                _copy_rows(conn, Timer.__table__, [t for c in chunk for t in c["timers"]])
+                _copy_rows(conn, STAGE, [c["stage"] for c in chunk])
 
     half = generated // 2
     pool = [threading.Thread(target=work, args=(r,)) for r in (range(0, half), range(half, generated))]

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench.common import ROOT, log, pg_database
+from bench.common import ROOT, log, pg_database, stop_server
 
 
 def reliability_run(count: int, requests: int) -> dict[str, Any]:
@@ -32,16 +32,18 @@ def reliability_run(count: int, requests: int) -> dict[str, Any]:
 
     with pg_database("reliability") as url, tempfile.TemporaryDirectory(prefix="bench-keys-") as keys:
         app = make_app(url, Path(keys), now=legal_time.iso(datetime.now(UTC) - timedelta(days=10)), demo=True)
-        driver = LicenceDriver(app, documents="stub")
-        instance_id = driver.licensing.get_application(driver.submit(driver.prepare()))["instance_id"]
-        db = app.extensions["licensing"].wiring.db
-        copy_instances(db, load_template(db, instance_id), count - 1)
-        db.dispose()
-        due_sql = text("SELECT count(*) FROM timer WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at < :now")
+        # the web workers only read at start-up: they import the app and connect while the timers are made
         server = web_load.Gunicorn(url, Path(keys), workers=4)
         schedulers: list[subprocess.Popen[bytes]] = []
         check = create_engine(url)
         try:
+            driver = LicenceDriver(app, documents="stub")
+            instance_id = driver.licensing.get_application(driver.submit(driver.prepare()))["instance_id"]
+            db = app.extensions["licensing"].wiring.db
+            copy_instances(db, load_template(db, instance_id), count - 1)
+            db.dispose()
+            due_sql = text("SELECT count(*) FROM timer WHERE fired_at IS NULL AND cancelled_at IS NULL "
+                           "AND due_at < :now")
             server.wait()
             port = server.port
             auditor, officer = web_load.token(port, "auditor"), web_load.token(port, "officer")
@@ -86,7 +88,7 @@ def reliability_run(count: int, requests: int) -> dict[str, Any]:
                     p.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     p.kill()
-            server.stop()
+            stop_server(server)
         with check.connect() as conn:
             fired = conn.execute(text("SELECT count(*) FROM timer WHERE fired_at IS NOT NULL")).scalar()
             overdue = conn.execute(text("SELECT count(*) FROM human_task WHERE overdue")).scalar()

@@ -23,6 +23,7 @@ import copy
 import json
 import multiprocessing as mp
 import os
+import queue
 import subprocess
 import sys
 import time
@@ -87,8 +88,8 @@ def _start_share(url: str, count: int) -> None:
         wiring.db.dispose()
 
 
-def _scheduler(url: str, go: Any, out: Any) -> None:
-    """One scheduler process: build the engine, wait for the start signal, run the timer job once."""
+def _scheduler(url: str, ready: Any, go: Any, out: Any) -> None:
+    """One scheduler process: build the engine, say it is ready, wait for the start signal, run the timer job once."""
     from engine.runtime import timers as engine_timers
 
     wiring = _wiring(url, FIRE_AT)
@@ -105,6 +106,7 @@ def _scheduler(url: str, go: Any, out: Any) -> None:
             claiming[0] += time.perf_counter() - t0
 
     engine_timers.claim = timed_claim  # type: ignore[assignment]
+    ready.put(os.getpid())
     go.wait()
     started, cpu = time.time(), time.process_time()
     fired = engine.operator.fire_due_timers()
@@ -112,6 +114,18 @@ def _scheduler(url: str, go: Any, out: Any) -> None:
     wiring.db.dispose()
     out.put({"started": started, "ended": ended, "cpu_s": cpu, "claim_s": claiming[0],
              "instances": [f.instance_id for f in fired], "peak_rss_mb": peak_rss_mb()})
+
+
+def _await_ready(ready: Any, procs: list[Any]) -> None:
+    """Until every scheduler process has imported, built its engine and connected (or one has died)."""
+    waiting = len(procs)
+    while waiting:
+        try:
+            ready.get(timeout=1)
+            waiting -= 1
+        except queue.Empty:
+            if any(p.exitcode is not None for p in procs):
+                raise RuntimeError("a scheduler process ended before it was ready") from None
 
 
 def fire_run(count: int, schedulers: int = 2) -> dict[str, Any]:
@@ -141,14 +155,11 @@ def fire_run(count: int, schedulers: int = 2) -> dict[str, Any]:
         setup_s = time.perf_counter() - made
         log(f"{count} waiting instances started by the engine in {setup_s:.1f} s")
 
-        go, out = spawn.Event(), spawn.Queue()
-        procs = [spawn.Process(target=_scheduler, args=(url, go, out)) for _ in range(schedulers)]
+        ready, go, out = spawn.Queue(), spawn.Event(), spawn.Queue()
+        procs = [spawn.Process(target=_scheduler, args=(url, ready, go, out)) for _ in range(schedulers)]
         for p in procs:
             p.start()
-        time.sleep(0.5)
-        while not all(p.is_alive() for p in procs):
-            time.sleep(0.1)
-        time.sleep(3)  # both have built their engine and connected (imports take a moment)
+        _await_ready(ready, procs)
         go.set()
         results = [out.get(timeout=1800) for _ in procs]
         for p in procs:
@@ -157,7 +168,7 @@ def fire_run(count: int, schedulers: int = 2) -> dict[str, Any]:
 
         fired = [i for r in results for i in r["instances"]]
         with db.connect() as conn:
-            events = dict(conn.execute(text("SELECT count(*) AS events, count(DISTINCT instance_id) AS instances "
+            events = dict(conn.execute(text("SELECT count(*) AS events, count(DISTINCT chain) AS instances "
                                             "FROM audit_event WHERE kind = 'timer_fired'")).one()._mapping)
             overdue = conn.execute(text("SELECT count(*) FROM human_task WHERE overdue")).scalar()
         db.dispose()
