@@ -243,13 +243,13 @@ def write_checkpoint(seal: AuditSeal, heads: dict[str, tuple[int, str]], *, reas
         os.close(fd)
 
 
-def checkpoint_every_chain(session: Session, *, force: bool = False) -> bool:
+def checkpoint_every_chain(session: Session) -> bool:
     """Sign every chain's head into the checkpoint file once the seal's interval has passed since the last
-    time (or with ``force``); True when written. The scheduler's pass calls it: one process writes it, not
+    time; True when written. The scheduler's pass calls it: one process writes it, not
     each web worker (with 100 000 chains the line is 10 MB). The heads are read as plain rows."""
     seal = _seal(session)
     now = time.monotonic()
-    if seal.checkpoints is None or (not force and now - seal._last_full < seal.interval_seconds):
+    if seal.checkpoints is None or now - seal._last_full < seal.interval_seconds:
         return False
     seal._last_full = now
     rows = session.execute(select(ChainHead.chain, ChainHead.seq, ChainHead.hash))

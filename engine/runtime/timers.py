@@ -127,8 +127,7 @@ def _fire_batch(
             log.info("a batch of %d instances is fired again one by one: %s", len(ids), exc)
             forget_open_tasks(session)  # rolled back: the one-by-one steps query their own rows
             fired = _fire_one_by_one(session, runtime, ids, now, skipped, failures)
-        finally:
-            forget_open_tasks(session)
+        forget_open_tasks(session)
         for instance_id, rows in fired.items():
             if not rows:
                 skipped.add(instance_id)  # nothing left to fire there (fired elsewhere, or not running)

@@ -41,10 +41,10 @@ class OperatorService:
     def run_continuations(self, *, instance_id: str | None = None, actor: str = "system") -> list[Any]:
         return incidents.run_pending(self._sf, self._parts.runtime, instance_id=instance_id, actor=actor)
 
-    def checkpoint_audit(self, *, force: bool = False) -> bool:
+    def checkpoint_audit(self) -> bool:
         """The scheduler's pass: every audit chain's head signed into the checkpoint file, once an interval."""
         with reading(self._sf) as session:
-            return audit.checkpoint_every_chain(session, force=force)
+            return audit.checkpoint_every_chain(session)
 
     def retry_due_incidents(self) -> list[Any]:
         """The scheduler's pass: transient incidents whose backoff ran out, and continuations not yet run."""
