@@ -21,6 +21,8 @@ from engine.licensing.operations import register_operations
 from engine.operations import OperationRegistry, core
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.instances import Runtime
+from engine.runtime.resident import DEFAULT_SIZE as DEFAULT_RESIDENT
+from engine.runtime.resident import ResidentWorkflows
 from engine.runtime.step import Ports
 from engine.store import licensing_tables  # noqa: F401 - its tables join the metadata
 from engine.store.tables import metadata
@@ -75,6 +77,7 @@ def build_engine(
     form_validator: Callable[[str, dict[str, Any]], list[FieldProblem]] = validate_form,
     create_schema: bool = False,
     audit_seal: AuditSeal | None = None,
+    resident_workflows: int = DEFAULT_RESIDENT,
 ) -> Wiring:
     if create_schema:
         metadata.create_all(db)
@@ -85,7 +88,7 @@ def build_engine(
     serializer = StateSerializer()
     definitions = DefinitionStore(serializer, form_exists=form_exists or forms.exists, operations=operations)
     runtime = Runtime(definitions=definitions, serializer=serializer, operations=operations, ports=ports,
-                      clock=clock, validate_form=form_validator)
+                      clock=clock, validate_form=form_validator, resident=ResidentWorkflows(resident_workflows))
     ports.services.setdefault("runtime", runtime)  # operations that start another procedure (re-opening)
     facade = ProcessEngine(session_factory=session_factory, clock=clock, definitions=definitions, runtime=runtime)
     return Wiring(engine=facade, db=db, operations=operations, ports=ports)

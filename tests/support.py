@@ -9,13 +9,16 @@ from typing import Any
 
 from engine.bootstrap import Wiring, build_engine, make_db_engine
 from engine.clock import SimulatedClock
+from engine.runtime.resident import DEFAULT_SIZE as DEFAULT_RESIDENT
 from tests.conftest import bpmn_fixture
 
 
-def make_engine(db_url: str, start: datetime, *, deploy: tuple[str, ...] = ("example_review",)) -> tuple[Wiring,
-                                                                                                          SimulatedClock]:
+def make_engine(db_url: str, start: datetime, *, deploy: tuple[str, ...] = ("example_review",),
+                resident_workflows: int = DEFAULT_RESIDENT) -> tuple[Wiring, SimulatedClock]:
+    """``resident_workflows=0``: every step restores its state from the database (tests of the stored state)."""
     clock = SimulatedClock(start)
-    wiring = build_engine(make_db_engine(db_url), clock=clock, create_schema=True)
+    wiring = build_engine(make_db_engine(db_url), clock=clock, create_schema=True,
+                          resident_workflows=resident_workflows)
     for name in deploy:
         wiring.engine.analyst.deploy(bpmn_fixture(name), f"{name}.bpmn", actor="test")
     return wiring, clock

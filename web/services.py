@@ -54,7 +54,8 @@ def build(config: dict[str, Any]) -> Services:
                                        trust_roots=tuple(Path(p) for p in config["TRUST_ROOTS"].split(os.pathsep) if p),
                                        signer_position=config["SIGNER_POSITION"],
                                        verify_base_url=config["PUBLIC_BASE_URL"])
-    wiring = build_engine(db, clock=clock, ports=ports, audit_seal=audit_seal(config))
+    wiring = build_engine(db, clock=clock, ports=ports, audit_seal=audit_seal(config),
+                          resident_workflows=int(config["RESIDENT_WORKFLOWS"]))
     licensing.bind(wiring)
     accounts = Accounts(wiring.engine.session_factory, clock, demo_logins=bool(config["DEMO"]))
     return Services(wiring=wiring, accounts=accounts, licensing=licensing, clock=clock, config=config)

@@ -18,17 +18,20 @@ from sqlalchemy.orm import Session
 
 from engine import legal_time
 from engine.bpmn import spiff_clock
+from engine.bpmn.scripting import EngineScriptEngine
 from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from engine.operations import OperationRegistry
 from engine.runtime import lanes
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
+from engine.runtime.resident import ResidentWorkflows
 from engine.runtime.step import EMPTY, Mirror, Ports, Step, advance, mirror, sync
 from engine.store import bulk
 from engine.store.tables import Continuation, HumanTask, ProcessInstance, Timer
 
 FormValidator = Callable[[str, dict[str, Any]], list[FieldProblem]]
+DETACHED = EngineScriptEngine()  # the script engine of a kept workflow between steps: it dispatches nothing
 
 
 class Runtime:
@@ -43,6 +46,7 @@ class Runtime:
         ports: Ports,
         clock: Clock,
         validate_form: FormValidator,
+        resident: ResidentWorkflows | None = None,
     ) -> None:
         self.definitions = definitions
         self.serializer = serializer
@@ -50,6 +54,7 @@ class Runtime:
         self.ports = ports
         self.clock = clock
         self.validate_form = validate_form
+        self.resident = resident if resident is not None else ResidentWorkflows()
         # called with (kind, seconds) after each step; the web app feeds it to its metrics
         self.step_observer: Callable[[str, float], None] | None = None
 
@@ -73,14 +78,19 @@ class Runtime:
         definition = self.definitions.load(session, instance.definition_id)
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
                     operations=self.operations, ports=self.ports, now=now)
-        workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
+        workflow = self.resident.take(instance.id, instance.state_json, definition.spec)
+        if workflow is None:
+            workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
         workflow.script_engine = step.script_engine()
         return step, workflow
 
     def _save(self, step: Step, workflow: Any, before: Mirror, *, flush: bool = True) -> None:
         sync(step, workflow, before)
-        step.instance.state_json = self.serializer.dump_state(workflow)
+        state = step.instance.state_json = self.serializer.dump_state(workflow)
         step.instance.serializer_version = SERIALIZER_VERSION
+        if not workflow.completed:
+            workflow.script_engine = DETACHED  # the step's engine holds its session: not kept with the workflow
+            self.resident.keep(step.instance.id, state, step.definition.spec, workflow)
         if flush:
             step.session.flush()
             bulk.write(step.session)  # the flush has written them (the instance row changed); never leave any

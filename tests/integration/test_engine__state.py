@@ -1,5 +1,8 @@
 """The stored state: SpiffWorkflow's predicted tasks are left out and predicted again on restore, and a
-finished instance keeps its final data only — the restored workflow runs as the saved one did."""
+finished instance keeps its final data only — the restored workflow runs as the saved one did.
+
+Each engine here keeps no workflow in memory between steps (``resident_workflows=0``): every step restores its
+state from the row, which is what these tests are about."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def _state(wiring, instance_id: str) -> dict:
 
 
 def test_a_waiting_instance_is_stored_without_predicted_tasks(db_url):
-    wiring, _ = make_engine(db_url, T0)
+    wiring, _ = make_engine(db_url, T0, resident_workflows=0)
     instance = start_review(wiring)
     tasks = _state(wiring, instance.id)["tasks"]
     states = {t["state"] for t in tasks.values()}
@@ -35,7 +38,7 @@ def test_a_waiting_instance_is_stored_without_predicted_tasks(db_url):
 
 
 def test_a_restored_instance_still_takes_the_branches_and_boundary_events_it_did_not_store(db_url):
-    wiring, _ = make_engine(db_url, T0)
+    wiring, _ = make_engine(db_url, T0, resident_workflows=0)
     instance = start_review(wiring)
     fired = wiring.engine.operator.set_clock(DUE + timedelta(seconds=1))  # the non-interrupting deadline
     assert [(f.element, f.clause) for f in fired] == [("review_deadline", "R7")]
@@ -50,7 +53,7 @@ def test_a_restored_instance_still_takes_the_branches_and_boundary_events_it_did
 
 
 def test_a_finished_instance_keeps_its_final_data(db_url):
-    wiring, _ = make_engine(db_url, T0)
+    wiring, _ = make_engine(db_url, T0, resident_workflows=0)
     instance = start_review(wiring)
     [task] = open_tasks(wiring)
     wiring.engine.officer.complete_task(task.id, {"decision": "complete"}, actor="officer", roles=["officer"])
@@ -63,7 +66,7 @@ def test_a_finished_instance_keeps_its_final_data(db_url):
 
 
 def test_a_state_stored_with_its_predicted_tasks_by_the_previous_release_still_restores_and_runs(db_url, monkeypatch):
-    wiring, _ = make_engine(db_url, T0)
+    wiring, _ = make_engine(db_url, T0, resident_workflows=0)
     # serializer 1.5 stored every task, predicted ones included
     monkeypatch.setattr(serializer, "_definite_tasks", lambda converter, workflow: converter.mapping_to_dict(
         workflow.tasks))
