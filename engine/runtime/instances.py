@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import legal_time
-from engine.bpmn import spiff_clock
+from engine.bpmn import spiff_clock, tree
 from engine.bpmn.scripting import EngineScriptEngine
 from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
 from engine.clock import Clock
@@ -123,7 +123,7 @@ class Runtime:
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
                     operations=self.operations, ports=self.ports, now=now)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())
-        for task in workflow.get_tasks(state=TaskState.READY):
+        for task in tree.tasks(workflow, TaskState.READY):
             task.data.update(copy.deepcopy(data))
         step.audit("instance_started", data={"process": definition.key, "version": definition.version,
                                              "business_key": business_key})
@@ -214,7 +214,7 @@ class Runtime:
                 session.delete(row)
             return False
         step, workflow = self._open(session, instance, actor)
-        ready = [t for t in workflow.get_tasks(state=TaskState.READY)
+        ready = [t for t in tree.tasks(workflow, TaskState.READY)
                  if t.task_spec.bpmn_id == element and step.defers(t)]
         before = mirror(step, workflow)
         started = time.perf_counter()
@@ -233,7 +233,7 @@ class Runtime:
         if instance.status != "running":
             raise Conflict(f"the process instance is {instance.status}")
         step, workflow = self._open(session, instance, actor)
-        found = [(t, d) for t in workflow.get_tasks(state=TaskState.WAITING)
+        found = [(t, d) for t in tree.tasks(workflow, TaskState.WAITING)
                  for d in _message_definitions(t) if d.name == name]
         if not found:
             raise Conflict(f"the process is not waiting for the message '{name}'")
@@ -293,7 +293,7 @@ class Runtime:
             return final
         definition = self.definitions.load(session, instance.definition_id)
         workflow = self.serializer.load_state(instance.state_json, definition.spec, definition.subprocess_specs)
-        tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING) or [workflow.last_task]
+        tasks = tree.tasks(workflow, TaskState.READY | TaskState.WAITING) or [workflow.last_task]
         merged: dict[str, Any] = {}
         for task in tasks:
             if task is not None:

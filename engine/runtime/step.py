@@ -21,6 +21,7 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, legal_time
+from engine.bpmn import tree
 from engine.bpmn.elements import ElementInfo
 from engine.bpmn.scripting import EngineScriptEngine
 from engine.clock import Clock, for_step
@@ -217,7 +218,7 @@ def advance(workflow: Any, defers: Callable[[Any], bool] = _never) -> None:
             workflow.refresh_timers()
         except SpiffWorkflowException as exc:
             raise ProcessFailure(_describe(exc)) from exc
-        if not any(not t.task_spec.manual and not defers(t) for t in workflow.get_tasks(state=TaskState.READY)):
+        if not any(not t.task_spec.manual and not defers(t) for t in tree.tasks(workflow, TaskState.READY)):
             return
     raise ProcessFailure(f"the process did not come to rest after {MAX_ROUNDS} rounds (a loop?)")
 
@@ -227,7 +228,7 @@ def _engine_round(workflow: Any, defers: Callable[[Any], bool]) -> bool:
 
     def run_ready(wf: Any) -> int:
         count = 0
-        for task in wf.get_tasks(state=TaskState.READY):
+        for task in tree.tasks(wf, TaskState.READY):
             if not task.task_spec.manual and not defers(task):
                 task.run()
                 count += 1
@@ -278,7 +279,7 @@ def mirror(step: Step, workflow: Any) -> Mirror:
     tasks: dict[str, Any] = {}
     deferred: set[str] = set()
     active: list[str] = []
-    for task in workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
+    for task in tree.tasks(workflow, TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
         state = task.state
         if state == TaskState.COMPLETED:
             completed[task.id] = task
