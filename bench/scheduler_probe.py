@@ -1,9 +1,10 @@
 """``licensing scheduler``, instrumented: started as its own process by the timer benchmarks.
 
-It does what ``web.cli.scheduler`` does — ``create_app`` from the ``LICENSING_*`` environment, then the
-``TimerWaker`` on APScheduler's ``BlockingScheduler`` — but the first poll (fire every due timer, then
-look up the next one) prints one JSON line and ends the process: the wall-clock moment the poll
-finished, how long ``engine.operator.fire_due_timers`` took, how many timers fired and the process's peak RSS.
+It does what ``web.cli.scheduler`` does — ``create_app`` from the ``LICENSING_*`` environment,
+``settle_after_start``, then the ``TimerWaker`` on APScheduler's ``BlockingScheduler`` — but the first poll
+(fire every due timer, then look up the next one) prints one JSON line and ends the process: the wall-clock
+moment the poll finished, how long ``engine.operator.fire_due_timers`` took, how many timers fired and the
+process's peak RSS.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ def main() -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from web import create_app
+    from web.process import settle_after_start
     from web.scheduler import TimerWaker
 
     app = create_app()
     engine = app.extensions["licensing"].engine
+    settle_after_start()
     scheduler = BlockingScheduler(timezone=UTC)
     measured: dict[str, float] = {}
     fire = engine.operator.fire_due_timers

@@ -91,10 +91,12 @@ def _start_share(url: str, count: int) -> None:
 def _scheduler(url: str, ready: Any, go: Any, out: Any) -> None:
     """One scheduler process: build the engine, say it is ready, wait for the start signal, run the timer job once."""
     from engine.runtime import timers as engine_timers
+    from web.process import settle_after_start
 
     wiring = _wiring(url, FIRE_AT)
     engine = wiring.engine
     engine.operator.next_timer_due()  # connect and warm up before the clock starts
+    settle_after_start()  # as `licensing scheduler` does once its app is built
     claiming = [0.0]
     claim = engine_timers.claim
 

@@ -28,6 +28,7 @@ from web import create_app
 from web.backup import register as register_backup_commands
 from web.config import DEFAULTS, ROOT, load
 from web.observability import configure_logging
+from web.process import settle_after_start
 from web.scheduler import courier_from, run_blocking
 
 
@@ -86,6 +87,7 @@ def serve(host: str, port: int, database_url: str | None, clock: str, demo: bool
         click.secho("*** DEMO MODE: users admin, officer, officer2, head, signer, analyst, auditor, quality, "
                     "portal, portal2 — password = user name. Never use this in production. ***",
                     fg="red", bold=True, err=True)
+    settle_after_start()
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -96,6 +98,7 @@ def scheduler(database_url: str | None) -> None:
     _require_gateway(_overrides(database_url))  # CONTRACT §1, as for serve
     app = create_app(_overrides(database_url))
     engine = app.extensions["licensing"].engine
+    settle_after_start()
     run_blocking(engine, app.config["SCHEDULER_POLL_SECONDS"], courier_from(app.config, engine))
 
 
