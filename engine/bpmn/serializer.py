@@ -13,6 +13,14 @@ restored workflow runs as the one that was saved. A tree where a predicted task 
 still restore: prediction keeps the children that are there.
 
 A finished workflow is stored as its final data only (``{"finished": true, "success": …, "data": …}``).
+
+The format is SpiffWorkflow's own; how it is read and written is faster than SpiffWorkflow's generic converters,
+since a step restores and serializes its instance every time. Each task id is parsed once per restore (it is also
+every child's and parent's reference), a task is built without walking its record through the converter
+registry, and the text is read and written by orjson. What orjson would write differently from the standard
+library — a datetime, a dataclass, a subclass of a JSON type, a number beyond 64 bits, a lone surrogate — is
+written by the standard library as before, and what it cannot read (NaN, numbers beyond 64 bits) is read by it;
+a NaN or an infinity, which JSON has no word for, is written as null.
 """
 
 from __future__ import annotations
@@ -21,32 +29,137 @@ import json
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 SERIALIZER_VERSION = "1.6"
 FINISHED = "finished"
 _FINISHED_PREFIX = '{"finished":'
 _PREDICTED = TaskState.PREDICTED_MASK
+_WAITING = TaskState.WAITING
+_DUMP_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+                 | orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def _not_plain_json(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text of the values ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` writes."""
+    try:
+        return orjson.dumps(value, default=_not_plain_json, option=_DUMP_OPTIONS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _task_to_dict(registry: Any, task: Any) -> dict[str, Any]:
+    """What SpiffWorkflow's ``TaskConverter.to_dict`` makes of a task (the root's data whole, every other
+    task's as the keys it changed or removed from its parent's), without the registry's dispatch."""
+    parent = task.workflow.tasks.get(task._parent) if task._parent is not None else None
+    if parent is None:
+        data, delta = task.data, {}
+    else:
+        mine, theirs = task.data, parent.data
+        data = {}
+        delta = {"updates": {key: value for key, value in mine.items() if key not in theirs or value != theirs[key]},
+                 "deletions": [key for key in theirs if key not in mine]}
+    internal = task.internal_data
+    return {
+        "id": str(task.id),
+        "parent": str(task._parent) if parent is not None else None,
+        "children": [str(child) for child in task._children],
+        "last_state_change": task.last_state_change,
+        "state": task._state,
+        "task_spec": task.task_spec.name,
+        "triggered": task.triggered,
+        "internal_data": registry.convert(internal) if internal else {},
+        "data": data,
+        "delta": delta,
+        "typename": "Task",
+    }
+
+
+def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict[str, UUID]) -> Any:
+    """What SpiffWorkflow's ``TaskConverter.from_dict`` restores; ``ids`` holds the workflow's parsed task ids."""
+    task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+    key, parent = dct["id"], dct["parent"]
+    task = Task(workflow, task_spec, state=dct["state"], id=ids.get(key) or UUID(key))
+    task._parent = (ids.get(parent) or UUID(parent)) if parent is not None else None
+    task._children = [ids.get(child) or UUID(child) for child in dct["children"]]
+    task.last_state_change = dct["last_state_change"]
+    task.triggered = dct["triggered"]
+    internal = dct["internal_data"]
+    task.internal_data = registry.restore(internal) if internal else {}
+    if task._state == _WAITING and isinstance(task_spec, CatchingEvent):
+        workflow.top_workflow.event_manager.add_task(task)
+    delta = dct.get("delta")
+    parent_task = workflow.tasks.get(task._parent) if task._parent is not None else None
+    if delta and parent_task is not None:
+        data = DeepMerge.merge({}, parent_task.data)
+        updates = delta.get("updates")
+        if updates:
+            data.update(registry.restore(updates))
+        for name in delta.get("deletions", ()):
+            data.pop(name, None)
+    else:
+        data = registry.restore(dct["data"])
+    task.data = data
+    return task
+
+
+def _tasks_from_dict(registry: Any, tasks: dict[str, Any], workflow: Any) -> dict[UUID, Any]:
+    ids = {key: UUID(key) for key in tasks}
+    workflow.tasks = {}
+    for dct in tasks.values():
+        _task_from_dict(registry, dct, workflow, ids)
+    return {ids[key]: workflow.tasks[ids[key]] for key in tasks}
+
+
+class _TaskConverter(TaskConverter):
+    """SpiffWorkflow's task converter, by the functions above (the same records)."""
+
+    def to_dict(self, task: Any) -> dict[str, Any]:
+        dct = _task_to_dict(self.registry, task)
+        del dct["typename"]  # the registry adds it
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], workflow: Any) -> Any:
+        return _task_from_dict(self.registry, dct, workflow, {})
 
 
 def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
     """The workflow's tasks without the predicted ones (all of them if that would orphan a definite task)."""
-    tasks = workflow.tasks
-    dropped = {task_id for task_id, task in tasks.items() if task.state & _PREDICTED}
+    registry, tasks = converter.registry, workflow.tasks
+    dropped = {task_id for task_id, task in tasks.items() if task._state & _PREDICTED}
     if not dropped:
-        return converter.mapping_to_dict(tasks)
+        return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
     kept = {}
     for task_id, task in tasks.items():
         if task_id in dropped:
             continue
         if task._parent in dropped:
-            return converter.mapping_to_dict(tasks)
-        dct = converter.registry.convert(task)
+            return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
+        dct = _task_to_dict(registry, task)
         if any(child in dropped for child in task._children):
             dct["children"] = [str(child) for child in task._children if child not in dropped]
         kept[str(task_id)] = dct
@@ -91,7 +204,7 @@ class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
 
     def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> Any:
         workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.tasks = _tasks_from_dict(self.registry, dct["tasks"], workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
@@ -110,6 +223,7 @@ class StateSerializer:
         config = dict(SPIFF_CONFIG)
         config[BpmnWorkflow] = _StateOnlyWorkflowConverter
         config[BpmnSubWorkflow] = _DefiniteSubWorkflowConverter
+        config[Task] = _TaskConverter
         self._registry = BpmnWorkflowSerializer.configure(config)
 
     def dump_spec(self, spec: Any, subprocess_specs: dict[str, Any]) -> str:
@@ -129,7 +243,7 @@ class StateSerializer:
     def dump_state(self, workflow: Any) -> str:
         if workflow.completed:
             return self._dump_final(workflow)
-        return json.dumps(self._registry.convert(workflow), separators=(",", ":"), ensure_ascii=False)
+        return dumps(self._registry.convert(workflow))
 
     def _dump_final(self, workflow: Any) -> str:
         """A finished workflow (completed or cancelled) never runs again: what is kept of it is its final
@@ -137,18 +251,17 @@ class StateSerializer:
         time and the person; storing every task's data again here was most of a finished instance's row."""
         last = workflow.last_task
         data = self._registry.convert(self._registry.clean(last.data if last is not None else {}))
-        return json.dumps({FINISHED: True, "success": workflow.success, "data": data}, separators=(",", ":"),
-                          ensure_ascii=False)
+        return dumps({FINISHED: True, "success": workflow.success, "data": data})
 
     def final_data(self, text: str) -> dict[str, Any] | None:
         """The final data of a finished workflow's state; None for the state of one that still runs."""
         if not text.startswith(_FINISHED_PREFIX):
             return None
-        data: dict[str, Any] = self._registry.restore(json.loads(text)["data"])
+        data: dict[str, Any] = self._registry.restore(loads(text)["data"])
         return data
 
     def load_state(self, text: str, spec: Any, subprocess_specs: dict[str, Any]) -> Any:
         if text.startswith(_FINISHED_PREFIX):
             raise ValueError("a finished workflow keeps its final data only: it cannot be restored to run")
-        dct = json.loads(text)
+        dct = loads(text)
         return self._registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)

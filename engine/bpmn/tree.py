@@ -1,17 +1,20 @@
 """The tasks of a workflow in a given state, in SpiffWorkflow's own order, without its general-purpose iterator.
 
 A step asks "which tasks are ready?" ten times or more (each round of running engine tasks, the check that the
-workflow came to rest, the before-and-after reading of its states). ``workflow.get_tasks(state=…)`` answers
-through ``BpmnTaskIterator``, which handles depth limits, end specs, breadth-first walks and task filters at
-every task, and was a fifth of a licence issue's whole step. For a workflow without subprocesses the same walk is
-a plain depth-first pre-order over the task tree that does not descend below a task in a state lower than the
-iterator's (predicted tasks when definite or finished ones are asked for; unfinished ones when only finished
-ones are): that is what :func:`tasks` does, giving the same tasks in the same order. A workflow with
-subprocesses (call activities) is walked by SpiffWorkflow itself.
+workflow came to rest, the before-and-after reading of its states), and SpiffWorkflow asks for the waiting tasks
+after every task it completes. ``workflow.get_tasks(state=…)`` answers through ``BpmnTaskIterator``, which
+handles depth limits, end specs, breadth-first walks and task filters at every task, and was a fifth of a licence
+issue's whole step. The walk those questions need is a plain depth-first pre-order over the task tree that does
+not descend below a task in a state lower than the iterator's (predicted tasks when definite or finished ones are
+asked for; unfinished ones when only finished ones are): :func:`walk` is that walk, lazy as the iterator is (a
+task's children are read when the walk reaches it, so a caller may change the tree as it goes), and gives the same
+tasks in the same order. ``BpmnTaskIterator`` also descends into subprocesses (call activities): :func:`tasks`
+leaves a workflow with subprocesses to SpiffWorkflow itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
@@ -26,18 +29,21 @@ def _lowest_state_walked(state: int) -> int:
     return TaskState.COMPLETED
 
 
+def walk(root: Any, state: int) -> Iterator[Any]:
+    """``TaskIterator(root, state=state)``: the same tasks, in the same order, as lazily."""
+    by_id = root.workflow.tasks
+    lowest = _lowest_state_walked(state)
+    pending = [root]
+    while pending:
+        task = pending.pop()
+        if task._children and task._state >= lowest:
+            pending.extend(by_id[child] for child in reversed(task._children))
+        if task._state & state:
+            yield task
+
+
 def tasks(workflow: Any, state: int) -> list[Any]:
     """``workflow.get_tasks(state=state)``: the same tasks, in the same order."""
     if workflow.top_workflow.subprocesses:
         return list(workflow.get_tasks(state=state))
-    by_id = workflow.tasks
-    lowest = _lowest_state_walked(state)
-    found = []
-    pending = [workflow.task_tree]
-    while pending:
-        task = pending.pop()
-        if task._state & state:
-            found.append(task)
-        if task._children and task._state >= lowest:
-            pending.extend(by_id[child] for child in reversed(task._children))
-    return found
+    return list(walk(workflow.task_tree, state))

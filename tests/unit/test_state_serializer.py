@@ -1,0 +1,94 @@
+"""The engine's state serializer writes and restores tasks exactly as SpiffWorkflow's own TaskConverter does, and
+its JSON holds and reads back the values the standard library would (orjson where it holds the same)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+
+from engine.bpmn import serializer
+from engine.store.tables import ProcessInstance
+from tests.support import make_engine, open_tasks, start_review
+
+T0 = datetime(2025, 3, 20, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def stages(tmp_path):
+    """The example review's stored state at each stage it waits in, with what restores it."""
+    wiring, _ = make_engine(f"sqlite:///{tmp_path / 'states.db'}", T0, resident_workflows=0)
+    runtime = wiring.engine.runtime
+    instance = start_review(wiring)
+
+    def stored() -> tuple[str, object]:
+        with wiring.engine.session_factory() as session:
+            row = session.get(ProcessInstance, instance.id)
+            return row.state_json, runtime.definitions.load(session, row.definition_id)
+
+    texts = [stored()]  # at the review, its deadline pending
+    [task] = open_tasks(wiring)
+    wiring.engine.officer.complete_task(task.id, {"decision": "complete", "note": "Құжаттар толық"},
+                                        actor="officer", roles=["officer"])
+    texts.append(stored())  # waiting for the payment
+    return runtime.serializer, texts
+
+
+def _stock(registry):
+    return TaskConverter(serializer.Task, registry)  # SpiffWorkflow's own, on a registry of its own kind
+
+
+def test_every_task_is_written_as_spiffworkflows_converter_writes_it(stages):
+    state_serializer, texts = stages
+    registry = state_serializer._registry
+    stock = _stock(type(registry)())
+    for text, definition in texts:
+        workflow = state_serializer.load_state(text, definition.spec, definition.subprocess_specs)
+        for task in workflow.tasks.values():
+            assert serializer._task_to_dict(registry, task) == {**stock.to_dict(task), "typename": "Task"}
+
+
+def test_every_task_is_restored_as_spiffworkflows_converter_restores_it(stages):
+    state_serializer, texts = stages
+    for text, definition in texts:
+        ours = state_serializer.load_state(text, definition.spec, definition.subprocess_specs)
+        theirs = state_serializer.load_state(text, definition.spec, definition.subprocess_specs)
+        stock = _stock(type(state_serializer._registry)())
+        theirs.tasks = {}
+        for dct in json.loads(text)["tasks"].values():
+            stock.from_dict({k: v for k, v in dct.items() if k != "typename"}, theirs)
+        stored = [UUID(key) for key in json.loads(text)["tasks"]]
+        for task_id in stored:
+            mine, stocks = ours.tasks[task_id], theirs.tasks[task_id]
+            assert (mine.id, mine._parent, mine.state, mine.task_spec, mine.triggered, mine.last_state_change) == \
+                   (stocks.id, stocks._parent, stocks.state, stocks.task_spec, stocks.triggered,
+                    stocks.last_state_change)
+            assert [c for c in mine._children if c in stored] == [c for c in stocks._children if c in stored]
+            assert (mine.data, mine.internal_data) == (stocks.data, stocks.internal_data)
+        waiting = sorted(str(t.id) for t in ours.event_manager.tasks.values())
+        assert waiting and waiting == sorted(str(t.id) for t in theirs.event_manager.tasks.values())
+
+
+@pytest.mark.parametrize("value", [
+    {"name": "ТОО «Digital Mining KZ»", "quote": "\"\\/\n\t\u2028", "n": 1, "x": 0.1, "big": 2**70, "none": None},
+    {"deep": [[{"a": [1, 2.5e-7, True, False]}]], "empty": {}, "list": []},
+    {"lone": "\ud800 surrogate"},
+    {1: "an int key", "2": "a str key"},
+])
+def test_json_holds_what_the_standard_library_would_write_and_reads_back_the_same(value):
+    text = serializer.dumps(value)
+    standard = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    assert json.loads(text) == json.loads(standard)  # the same values (orjson writes 2.5e-7 for 2.5e-07)
+    assert serializer.loads(text) == json.loads(standard)
+    assert serializer.loads(standard) == json.loads(standard)
+
+
+def test_what_json_cannot_hold_is_refused_or_written_as_null_as_before():
+    with pytest.raises(TypeError):
+        serializer.dumps({"at": datetime(2025, 3, 20, tzinfo=UTC)})  # as json.dumps refuses it
+    assert serializer.dumps({"x": math.nan}) == '{"x":null}'
+    assert math.isnan(serializer.loads('{"x":NaN}')["x"])  # a state written by an earlier release reads back
