@@ -32,7 +32,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.base import Executable
 
 from engine.store import bulk
 from engine.store.tables import AuditEvent, ChainHead
@@ -45,6 +47,7 @@ CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 # the key of engines built without one (embedded use, engine tests); the web app always uses its key file
 DEVELOPMENT_KEY = b"development key: not secret, not for production"
 AUDIT_TABLE = cast(Table, AuditEvent.__table__)
+HEAD_TABLE = cast(Table, ChainHead.__table__)
 _HASHED = ("chain", "seq", "at", "actor", "kind", "instance_id", "element", "clause", "data", "prev_hash")
 DECISION_KINDS = frozenset({
     "application_submitted", "task_completed", "document_issued", "instance_completed", "instance_failed",
@@ -138,6 +141,51 @@ def event_hash(event: AuditEvent | dict[str, Any], seal: AuditSeal, *, prev_hash
     return seal.mac(_canonical(values))
 
 
+@dataclass
+class _Head:
+    """A chain's head as this transaction has moved it (``audit_chain_head`` gets it with the next flush)."""
+
+    seq: int
+    hash: str
+
+
+def _upsert(session: Session) -> Executable:
+    """``INSERT … ON CONFLICT (chain) DO UPDATE``: a head row written whether or not its chain had one."""
+    name = session.get_bind().dialect.name
+    statement = _UPSERTS.get(name)
+    if statement is None:
+        insert = postgresql.insert(HEAD_TABLE) if name == "postgresql" else sqlite.insert(HEAD_TABLE)
+        statement = _UPSERTS[name] = insert.on_conflict_do_update(
+            index_elements=[HEAD_TABLE.c.chain], set_={"seq": insert.excluded.seq, "hash": insert.excluded.hash})
+    return statement
+
+
+_UPSERTS: dict[str, Executable] = {}
+
+
+def _heads(session: Session) -> dict[str, _Head]:
+    heads: dict[str, _Head] = session.info.setdefault("audit_heads", {})
+    return heads
+
+
+def _read_heads(session: Session, chains: list[str]) -> None:
+    """Read (and on PostgreSQL lock until the transaction ends) the heads of ``chains`` with one query."""
+    query = select(HEAD_TABLE.c.chain, HEAD_TABLE.c.seq, HEAD_TABLE.c.hash).where(HEAD_TABLE.c.chain.in_(chains))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    heads = _heads(session)
+    with session.no_autoflush:
+        for chain, seq, digest in session.execute(query):
+            heads[chain] = _Head(seq, digest)
+    for chain in chains:
+        heads.setdefault(chain, _Head(0, GENESIS))
+
+
+def begin_chain(session: Session, chain: str) -> None:
+    """A chain that cannot have events yet (a process instance made in this transaction): its head is not read."""
+    _heads(session).setdefault(chain, _Head(0, GENESIS))
+
+
 def append(
     session: Session,
     *,
@@ -151,21 +199,14 @@ def append(
 ) -> None:
     """Append one event to its chain (the caller's transaction commits it).
 
-    The event is chained and hashed now and inserted with the other events of the flush in one statement
-    (engine/store/bulk.py); the chain head it moves keeps the session dirty until then."""
+    The event is chained and hashed now and inserted with the other events of the flush in one statement, and
+    the chain's head row written once per flush with its latest values (engine/store/bulk.py). The head is read
+    once per chain and transaction (and locked, on PostgreSQL)."""
     chain = instance_id or SYSTEM_CHAIN
-    heads: dict[str, ChainHead] = session.info.setdefault("audit_heads", {})
-    head = heads.get(chain)  # one lookup per chain and transaction; the row stays locked and in the session
+    head = _heads(session).get(chain)
     if head is None:
-        query = select(ChainHead).where(ChainHead.chain == chain)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        with session.no_autoflush:
-            head = session.scalars(query).first()
-        if head is None:
-            head = ChainHead(chain=chain, seq=0, hash=GENESIS)
-            session.add(head)
-        heads[chain] = head
+        _read_heads(session, [chain])
+        head = _heads(session)[chain]
     row: dict[str, Any] = {
         "chain": chain,
         "seq": head.seq + 1,
@@ -182,6 +223,7 @@ def append(
     head.seq, head.hash = row["seq"], row["hash"]
     del row["instance_id"], row["prev_hash"]  # hashed, not stored: the chain and the previous event say them
     bulk.add(session, AUDIT_TABLE, row)
+    bulk.keyed(session, _upsert(session), chain, {"chain": chain, "seq": head.seq, "hash": head.hash})
     session.info.setdefault("audit_touched", {})[chain] = (row["seq"], row["hash"])
     if kind in DECISION_KINDS:
         session.info["audit_decided"] = True
@@ -189,16 +231,9 @@ def append(
 
 def lock_heads(session: Session, chains: list[str]) -> None:
     """Read (and on PostgreSQL lock) the heads of several chains with one query, for a batch of steps."""
-    heads: dict[str, ChainHead] = session.info.setdefault("audit_heads", {})
-    wanted = [chain for chain in chains if chain not in heads]
-    if not wanted:
-        return
-    query = select(ChainHead).where(ChainHead.chain.in_(wanted))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    with session.no_autoflush:
-        for head in session.scalars(query):
-            heads[head.chain] = head
+    wanted = [chain for chain in chains if chain not in _heads(session)]
+    if wanted:
+        _read_heads(session, wanted)
 
 
 @contextlib.contextmanager
@@ -207,7 +242,7 @@ def savepoint(session: Session) -> Iterator[None]:
     the commit's checkpoint will sign, so a rolled-back event is neither chained to nor checkpointed (its
     queued rows are dropped by the rollback, engine/store/bulk.py)."""
     touched = dict(session.info.get("audit_touched", {}))
-    heads = dict(session.info.get("audit_heads", {}))
+    heads = {chain: _Head(head.seq, head.hash) for chain, head in _heads(session).items()}
     decided = session.info.get("audit_decided", False)
     bulk.write(session)  # rows queued before the savepoint belong to the outer transaction: never lose them
     try:

@@ -16,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import legal_time
+from engine import audit, legal_time
 from engine.bpmn import spiff_clock, tree
 from engine.bpmn.scripting import EngineScriptEngine
 from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
@@ -120,6 +120,7 @@ class Runtime:
         )
         session.add(instance)
         session.flush()
+        audit.begin_chain(session, instance.id)  # a new instance's chain has no head to read
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
                     operations=self.operations, ports=self.ports, now=now)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())

@@ -23,6 +23,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
 
 PENDING = "bulk_rows"
+KEYED = "bulk_keyed_rows"  # (statement, key) -> the queued parameters a later call for that key replaces
 _installed = False
 _install_lock = threading.Lock()
 
@@ -44,8 +45,22 @@ def later(session: Session, statement: Executable, params: dict[str, Any]) -> No
         rows.append(params)
 
 
+def keyed(session: Session, statement: Executable, key: Any, params: dict[str, Any]) -> None:
+    """Queue one execution of ``statement`` for ``key``; until it is written, a later call for the same key
+    replaces what it writes (a row's latest values, written once per flush however often they changed)."""
+    queued: dict[tuple[Executable, Any], dict[str, Any]] = session.info.setdefault(KEYED, {})
+    row = queued.get((statement, key))
+    if row is not None:
+        row.update(params)
+        return
+    row = dict(params)
+    later(session, statement, row)
+    queued[(statement, key)] = row
+
+
 def write(session: Session) -> None:
     """Execute what is queued now: one executemany per statement, the inserts first."""
+    session.info.pop(KEYED, None)
     pending: dict[Executable, list[dict[str, Any]]] | None = session.info.pop(PENDING, None)
     if not pending:
         return
@@ -78,6 +93,7 @@ def _before_commit(session: Session) -> None:
 
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(KEYED, None)
 
 
 def _install() -> None:
