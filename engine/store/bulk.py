@@ -19,10 +19,12 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
 
 PENDING = "bulk_rows"
+_GUARDED: set[Executable] = set()  # statements each of whose executions must change exactly one row
 KEYED = "bulk_keyed_rows"  # (statement, key) -> the queued parameters a later call for that key replaces
 _installed = False
 _install_lock = threading.Lock()
@@ -43,6 +45,13 @@ def later(session: Session, statement: Executable, params: dict[str, Any]) -> No
         pending[statement] = [params]
     else:
         rows.append(params)
+
+
+def guarded(statement: Executable) -> Executable:
+    """Mark ``statement`` (a module constant) as one whose every execution changes exactly one row: a write
+    that finds fewer (an optimistic version that moved on) raises ``StaleDataError``, as the ORM's does."""
+    _GUARDED.add(statement)
+    return statement
 
 
 def keyed(session: Session, statement: Executable, key: Any, params: dict[str, Any]) -> None:
@@ -67,7 +76,10 @@ def write(session: Session) -> None:
     connection = session.connection()
     # inserts first: an update queued by a step may close a row an earlier step of the batch added
     for statement, rows in sorted(pending.items(), key=lambda item: not isinstance(item[0], Insert)):
-        connection.execute(statement, rows)
+        result = connection.execute(statement, rows)
+        if statement in _GUARDED and result.rowcount != len(rows):
+            raise StaleDataError(f"{len(rows)} rows were to be written, {result.rowcount} were found: "
+                                 "another transaction changed them meanwhile")
 
 
 _inserts: dict[Table, Executable] = {}
