@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.audit import AuditSeal
 from engine.bootstrap import build_engine, make_db_engine
@@ -87,3 +87,34 @@ def test_an_instance_failing_on_its_timer_is_parked_and_the_rest_of_its_batch_fi
     result = scheduler.auditor.verify_audit()
     assert result.valid, result.failures
     assert result.checkpoints == 5
+
+
+def test_an_instance_another_process_changed_during_the_batch_is_not_overwritten(tmp_path):
+    url = f"sqlite:///{tmp_path / 'batch.db'}"  # on PostgreSQL the batch's row locks keep the other writer out
+    wiring, _ = make_engine(url, T0)
+    ids = _start(wiring, 4)
+    touched = ids[1]
+    scheduler = build_engine(make_db_engine(url), clock=SimulatedClock(LATER)).engine
+    runtime = scheduler.runtime
+    real_fire = runtime.fire_timers
+    other = make_db_engine(url)
+
+    def fire_while_another_writes(session, instance_id, **kwargs):
+        rows = real_fire(session, instance_id, **kwargs)
+        if instance_id == touched and not kwargs.get("flush", True):  # in the batch, before it is written
+            with other.begin() as conn:
+                conn.execute(update(ProcessInstance).where(ProcessInstance.id == touched)
+                             .values(version_id=ProcessInstance.version_id + 1, business_key="changed elsewhere"))
+        return rows
+
+    runtime.fire_timers = fire_while_another_writes
+    first = fire_due(scheduler.session_factory, runtime, batch=10)
+    runtime.fire_timers = real_fire
+    second = fire_due(scheduler.session_factory, runtime, batch=10)  # the scheduler's next pass
+    assert sorted(f.instance_id for f in first + second) == sorted(ids)
+    with wiring.engine.session_factory() as session:
+        row = session.get(ProcessInstance, touched)
+        assert row.business_key == "changed elsewhere"  # the other process's change stands
+        assert session.scalar(select(func.count()).where(AuditEvent.chain == touched,
+                                                         AuditEvent.kind == "timer_fired")) == 1
+    assert wiring.engine.auditor.verify_audit().valid

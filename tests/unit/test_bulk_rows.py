@@ -51,3 +51,28 @@ def test_a_rolled_back_transaction_or_savepoint_forgets_its_queued_rows():
         bulk.add(session, FEED, _row("after it"))
         assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 1  # nothing flushed yet
     assert _kinds(engine) == ["kept", "after it"]
+
+
+def test_a_guarded_write_that_finds_its_row_changed_fails_instead_of_writing_nothing():
+    from sqlalchemy import bindparam, update
+    from sqlalchemy.orm.exc import StaleDataError
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        bulk.add(session, FEED, _row("kept"))
+    rename = bulk.guarded(update(FEED).where(FEED.c.kind == bindparam("b_was")).values(kind=bindparam("b_now")))
+    with Session(engine) as session, session.begin():
+        bulk.later(session, rename, {"b_was": "kept", "b_now": "renamed"})
+    assert _kinds(engine) == ["renamed"]
+    with Session(engine) as session:
+        session.begin()
+        bulk.later(session, rename, {"b_was": "renamed", "b_now": "again"})
+        bulk.later(session, rename, {"b_was": "gone meanwhile", "b_now": "never"})
+        try:
+            session.commit()
+        except StaleDataError:
+            session.rollback()
+        else:
+            raise AssertionError("a write that found one row of two was committed")
+    assert _kinds(engine) == ["renamed"]
