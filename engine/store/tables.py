@@ -102,6 +102,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_task_open_role_due", "status", "role", "due_at"),
         Index("ix_task_instance_status", "instance_id", "status"),
+        Index("ix_task_completed_by", "completed_by", "instance_id"),  # the auditors' search by officer
         trigram_index("ix_task_applicant_trgm", "applicant_key"),
     )
 
