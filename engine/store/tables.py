@@ -72,7 +72,8 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
-    __table_args__ = (Index("ix_instance_status_started", "status", "started_at"),)
+    __table_args__ = (Index("ix_instance_status_started", "status", "started_at"),
+                      Index("ix_instance_outcome_ended", "outcome", "ended_at"))  # also serves the outcome alone
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
@@ -83,7 +84,7 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     started_by: Mapped[str] = mapped_column(String(100))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    outcome: Mapped[str | None] = mapped_column(String(40), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(40))
     term_breached: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(20))

@@ -1,9 +1,14 @@
-"""who completed a task is indexed: the auditors' search by officer
+"""indexes for two of the auditors' searches: by officer, and by outcome in the order the instances ended
 
 Searching the instances an officer worked on asked, of each instance in the order shown, whether one of its
 tasks was completed (or is claimed) by that officer; for a name that did no task it asked every instance (70 ms
 at 100 000 instances). With the completed tasks indexed by who completed them — with the instance, so the index
 alone answers — such a search is answered from the index (2 ms). Claims were indexed already.
+
+Instances of one outcome newest-ended first (the issued licences, say) were found by reading all of that
+outcome's instances and sorting them by their end (36 ms for 35 000 issued of 100 000); an index on (outcome,
+ended_at) walks them in that order (0.4 ms), and serves every lookup by outcome alone, which its own index
+did until now.
 
 Revision ID: b7c2d4e6f811
 Revises: a1d5e8c3f710
@@ -20,7 +25,11 @@ depends_on = None
 
 def upgrade():
     op.create_index("ix_task_completed_by", "human_task", ["completed_by", "instance_id"], unique=False)
+    op.create_index("ix_instance_outcome_ended", "process_instance", ["outcome", "ended_at"], unique=False)
+    op.drop_index("ix_process_instance_outcome", table_name="process_instance")
 
 
 def downgrade():
+    op.create_index("ix_process_instance_outcome", "process_instance", ["outcome"], unique=False)
+    op.drop_index("ix_instance_outcome_ended", table_name="process_instance")
     op.drop_index("ix_task_completed_by", table_name="human_task")
