@@ -42,6 +42,9 @@ INSTANCE_WRITTEN = bulk.guarded(
     .values({INSTANCE_TABLE.c[name]: bindparam(f"b_{name}", type_=INSTANCE_TABLE.c[name].type)
              for name in STEP_WRITTEN} | {INSTANCE_TABLE.c.version_id: bindparam("b_next")}))
 DETACHED = EngineScriptEngine()  # the script engine of a kept workflow between steps: it dispatches nothing
+_TASKS_INSTANCE = select(ProcessInstance).where(ProcessInstance.id == select(HumanTask.instance_id).where(
+    HumanTask.id == bindparam("task_id")).scalar_subquery())
+_TASKS_INSTANCE_LOCKED = _TASKS_INSTANCE.with_for_update()
 
 
 class Runtime:
@@ -101,11 +104,10 @@ class Runtime:
         if not workflow.completed:
             workflow.script_engine = DETACHED  # the step's engine holds its session: not kept with the workflow
             self.resident.keep(step.instance.id, state, step.definition.spec, workflow)
+        _queue_instance_write(step.session, step.instance)
         if flush:
             step.session.flush()
-            bulk.write(step.session)  # the flush has written them (the instance row changed); never leave any
-        else:
-            _queue_instance_write(step.session, step.instance)
+            bulk.write(step.session)  # a flush with no ORM object changed skips its hook: never leave any
 
     # -- use cases ---------------------------------------------------------------------------------------
 
@@ -286,11 +288,8 @@ class Runtime:
             UUID(task_id)
         except ValueError:
             raise NotFound(f"task {task_id} does not exist") from None
-        owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-        query = select(ProcessInstance).where(ProcessInstance.id == owner)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        instance = session.scalars(query).first()
+        query = _TASKS_INSTANCE_LOCKED if session.get_bind().dialect.name == "postgresql" else _TASKS_INSTANCE
+        instance = session.scalars(query, {"task_id": task_id}).first()
         row = session.get(HumanTask, task_id) if instance is not None else None
         if instance is None or row is None:
             raise NotFound(f"task {task_id} does not exist")
@@ -315,10 +314,11 @@ class Runtime:
 
 
 def _queue_instance_write(session: Session, instance: ProcessInstance) -> None:
-    """Queue the step's changes to its instance's row for the batch's flush, which writes the rows of all its
-    instances with one executemany instead of the ORM's one versioned UPDATE per row. The version is checked
-    and moved on as the ORM does it (a row another transaction changed meanwhile fails the whole write); the
-    ORM object is told its values are stored, so its own flush leaves the row alone."""
+    """Queue the step's changes to its instance's row for the next flush, which writes the rows of all the
+    instances it has (a batch of timers) with one executemany: the ORM writes a versioned row with an UPDATE of
+    its own, and with more bookkeeping. The version is checked and moved on as the ORM does it (a row another
+    transaction changed meanwhile fails the whole write); the ORM object is told its values are stored, so its
+    own flush leaves the row alone."""
     version = instance.version_id
     params: dict[str, Any] = {"b_id": instance.id, "b_version": version, "b_next": version + 1}
     for name in STEP_WRITTEN:
