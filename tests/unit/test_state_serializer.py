@@ -92,3 +92,14 @@ def test_what_json_cannot_hold_is_refused_or_written_as_null_as_before():
         serializer.dumps({"at": datetime(2025, 3, 20, tzinfo=UTC)})  # as json.dumps refuses it
     assert serializer.dumps({"x": math.nan}) == '{"x":null}'
     assert math.isnan(serializer.loads('{"x":NaN}')["x"])  # a state written by an earlier release reads back
+
+
+def test_data_that_looks_like_a_serialized_object_is_restored_as_the_data_it_is(tmp_path):
+    wiring, _ = make_engine(f"sqlite:///{tmp_path / 'typename.db'}", T0, resident_workflows=0)
+    lookalike = {"typename": "BpmnEvent", "payload": {"typename": "Task", "id": "not a task"}}
+    instance = wiring.engine.officer.start_instance(
+        "example_review", {"registered_at": "2025-03-20T19:00:00+05:00", "application_id": "app-1",
+                           "note": lookalike}, actor="portal", business_key="app-1")
+    [task] = open_tasks(wiring)  # the next step restores the state from the row
+    wiring.engine.officer.complete_task(task.id, {"decision": "complete"}, actor="officer", roles=["officer"])
+    assert wiring.engine.officer.instance_data(instance.id)["note"] == lookalike
