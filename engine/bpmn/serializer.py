@@ -44,6 +44,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.tree import EngineWorkflow
+
 SERIALIZER_VERSION = "1.6"
 FINISHED = "finished"
 _FINISHED_PREFIX = '{"finished":'
@@ -228,6 +230,8 @@ class StateSerializer:
         config[BpmnSubWorkflow] = _DefiniteSubWorkflowConverter
         config[Task] = _TaskConverter
         self._registry = BpmnWorkflowSerializer.configure(config)
+        # the engine's workflows are stored as BpmnWorkflow, and every state is restored as the engine's
+        _StateOnlyWorkflowConverter(EngineWorkflow, self._registry, typename="BpmnWorkflow")
 
     def dump_spec(self, spec: Any, subprocess_specs: dict[str, Any]) -> str:
         return json.dumps(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 
@@ -47,3 +48,13 @@ def tasks(workflow: Any, state: int) -> list[Any]:
     if workflow.top_workflow.subprocesses:
         return list(workflow.get_tasks(state=state))
     return list(walk(workflow.task_tree, state))
+
+
+class EngineWorkflow(BpmnWorkflow):
+    """SpiffWorkflow's ``BpmnWorkflow``, whose refresh of its waiting tasks after every completed task (a timer
+    that may now fire, a join that may now go on) finds them by :func:`walk`: the same tasks, in the same order.
+    Stored as a ``BpmnWorkflow``: states read and written by either are the same."""
+
+    def update_waiting_tasks(self) -> None:
+        for task in walk(self.task_tree, TaskState.WAITING):
+            task.task_spec._update(task)

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, select, update
@@ -137,7 +136,7 @@ class Runtime:
         audit.begin_chain(session, instance.id)  # a new instance's chain has no head to read
         step = Step(session, clock=self.clock, actor=actor, instance=instance, definition=definition,
                     operations=self.operations, ports=self.ports, now=now)
-        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())
+        workflow = tree.EngineWorkflow(definition.spec, definition.subprocess_specs, script_engine=step.script_engine())
         for task in tree.tasks(workflow, TaskState.READY):
             task.data.update(copy.deepcopy(data))
         step.audit("instance_started", data={"process": definition.key, "version": definition.version,

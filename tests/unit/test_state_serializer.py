@@ -103,3 +103,14 @@ def test_data_that_looks_like_a_serialized_object_is_restored_as_the_data_it_is(
     [task] = open_tasks(wiring)  # the next step restores the state from the row
     wiring.engine.officer.complete_task(task.id, {"decision": "complete"}, actor="officer", roles=["officer"])
     assert wiring.engine.officer.instance_data(instance.id)["note"] == lookalike
+
+
+def test_states_are_stored_as_spiffworkflows_own_workflow_and_restored_as_the_engines(stages):
+    from engine.bpmn.tree import EngineWorkflow
+
+    state_serializer, texts = stages
+    for text, definition in texts:
+        assert json.loads(text)["typename"] == "BpmnWorkflow"  # what SpiffWorkflow and earlier releases read
+        workflow = state_serializer.load_state(text, definition.spec, definition.subprocess_specs)
+        assert type(workflow) is EngineWorkflow
+        assert json.loads(state_serializer.dump_state(workflow))["typename"] == "BpmnWorkflow"
