@@ -130,7 +130,7 @@ def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: rando
                "status": {"running": app["status"], "cancelled": "cancelled", "completed": "decided"}[status],
                "instance_id": instance_id, "decided_at": ended if outcome else None}
     inst_row = {**instance, "id": instance_id, "business_key": app_id, "started_at": started, "status": status,
-                "ended_at": ended, "outcome": outcome, "version_id": 1,
+                "ended_at": ended, "outcome": outcome, "version_id": 1, "applicant_key": key,
                 "active_elements": instance["active_elements"] if running else []}
     tasks = []
     for t, moments in zip(tpl["tasks"], tpl["task_moments"], strict=True):

@@ -61,7 +61,8 @@ def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
                      "target_outcome": target_app.outcome if target_app else None}
         instance = service.wiring.engine.runtime.start(
             session, "complaint", {"complaint": complaint, "application_id": row.id, "application_number": row.number,
-                                   "submitted_at": legal_time.iso(now)}, actor=user.username, business_key=row.id)
+                                   "submitted_at": legal_time.iso(now)}, actor=user.username, business_key=row.id,
+            applicant_key=row.applicant_key)
         row.instance_id = instance.id
         audit.append(session, at=now, actor=user.username, kind="complaint_filed", instance_id=instance.id,
                      clause="R19", data={"complaint_id": row.id, "addressed_to": body["addressed_to"]})
@@ -170,7 +171,8 @@ def _reopen(call: OperationCall, app_id: str | None) -> str | None:
     if app.procedure == "reissue":
         data["licence_number"] = app.licence_number
     app.outcome, app.decided_at, app.status = None, None, "reopened"
-    instance = runtime.start(session, PROCESS_OF[app.procedure], data, actor="system", business_key=app.id)
+    instance = runtime.start(session, PROCESS_OF[app.procedure], data, actor="system", business_key=app.id,
+                             applicant_key=app.applicant_key)
     app.instance_id = instance.id
     notify(call, app, "reopened", {
         "kk": "Шағым бойынша бас тарту жойылды: өтініш қайта қаралады.",

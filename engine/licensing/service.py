@@ -164,7 +164,7 @@ class LicensingService:
             if licence is not None:
                 data["licence_number"] = licence.number
             instance = self.wiring.engine.runtime.start(session, PROCESS_OF[procedure], data, actor=portal_user,
-                                                        business_key=app.id)
+                                                        business_key=app.id, applicant_key=app.applicant_key)
             app.instance_id = instance.id
             audit.append(session, at=now, actor=portal_user, kind="application_submitted", instance_id=instance.id,
                          clause="R4", data={"application_id": app.id, "number": app.number,

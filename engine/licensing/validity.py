@@ -39,7 +39,7 @@ def start(call: OperationCall, app: Application, licence_number: str) -> str:
     runtime = call.step.ports["runtime"]
     instance = runtime.start(call.step.session, PROCESS, {"licence_number": licence_number,
                                                           "application_id": app.id},
-                             actor="system", business_key=app.id)
+                             actor="system", business_key=app.id, applicant_key=app.applicant_key)
     return str(instance.id)
 
 

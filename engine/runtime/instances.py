@@ -119,6 +119,7 @@ class Runtime:
         actor: str,
         business_key: str | None = None,
         definition: LoadedDefinition | None = None,
+        applicant_key: str | None = None,
     ) -> ProcessInstance:
         definition = definition or self.definitions.latest(session, key)
         missing = [name for name in definition.info.inputs if name not in data]
@@ -129,7 +130,7 @@ class Runtime:
             id=str(uuid.uuid4()), definition_id=definition.id, process_key=definition.key,
             process_version=definition.version, status="running", business_key=business_key,
             started_at=now, started_by=actor, serializer_version=SERIALIZER_VERSION, state_json="{}",
-            completed_path=[], active_elements=[], term_breached=False,
+            completed_path=[], active_elements=[], term_breached=False, applicant_key=applicant_key,
         )
         session.add(instance)
         session.flush()

@@ -25,10 +25,12 @@ def _application(n: int, name: str) -> Application:
                        submitted_at=MORNING, status="registered")
 
 
-def _instance(instance_id: str, process: str, application_id: str, started_at: datetime) -> ProcessInstance:
+def _instance(instance_id: str, process: str, application: Application, started_at: datetime) -> ProcessInstance:
+    """An instance of ``application`` as the licensing service starts one: with its applicant's casefolded name."""
     return ProcessInstance(id=instance_id, definition_id=1, process_key=process, process_version=1,
-                           status="running", business_key=application_id, started_at=started_at, started_by="portal",
-                           serializer_version="1", state_json="{}", completed_path=[], active_elements=[])
+                           status="running", business_key=application.id, started_at=started_at, started_by="portal",
+                           serializer_version="1", state_json="{}", completed_path=[], active_elements=[],
+                           applicant_key=application.applicant_key)
 
 
 @pytest.fixture
@@ -41,11 +43,13 @@ def session(db_url: str) -> Iterator[Session]:
         s.add(ProcessDefinition(id=1, key="licence_issue", version=1, sha256="0" * 64, deployed_at=MORNING,
                                 deployed_by="test", source_name="licence_issue.bpmn", bpmn_xml="", spec_json="{}"))
         s.flush()
+        applications = []
         for n in range(1, 13):
             name = f"ТОО «Жұлдыз {n}»" if n <= 7 else f"ТОО «Дала {n}»"
-            s.add(_application(n, name))
-            s.add(_instance(f"issue-{n:02d}", "licence_issue", f"app-{n:02d}", MORNING + timedelta(hours=n)))
-        s.add(_instance("validity-01", "licence_validity", "app-01", MORNING + timedelta(days=1)))
+            applications.append(_application(n, name))
+            s.add(applications[-1])
+            s.add(_instance(f"issue-{n:02d}", "licence_issue", applications[-1], MORNING + timedelta(hours=n)))
+        s.add(_instance("validity-01", "licence_validity", applications[0], MORNING + timedelta(days=1)))
     with Session(db) as s:
         yield s
     db.dispose()

@@ -73,6 +73,9 @@ def test_forwarded_on_day_three_reviewed_in_five_and_an_annulled_refusal_reopens
     assert reopened["outcome"] is None and "reopened" in [n["kind"] for n in reopened["notices"]]
     assert reopened["registered_at"] == "2025-06-10T18:00:00+05:00"  # counted anew from the re-opening
     assert [t["element"] for t in api.tasks(refused["id"])] == ["completeness_check"]
+    # the complaint and the re-opened procedure are found by the applicant's name, newest first
+    found = api.get("/api/v1/instances?applicant=digital%20mining&status=running", user="auditor").get_json()
+    assert [i["process"]["key"] for i in found] == ["licence_issue", "complaint"]
 
 
 def test_quality_authority_review_in_fifteen_days_and_a_late_review_is_flagged_then_court_recorded(api):

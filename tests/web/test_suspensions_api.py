@@ -49,6 +49,8 @@ def test_a_suspension_restored_early_after_the_remedy(api):
     api.set_clock(MORNING)
     _, number = issued_licence(api, "II")
     s = start(api, number, ground="LPN art. 45", decided_by="licensor")
+    found = api.get("/api/v1/instances?process=licence_suspension&applicant=digital%20mining", user="auditor")
+    assert [i["id"] for i in found.get_json()] == [s["instance_id"]]  # found by the holder's name
     decide(api, s["instance_id"], {"_element": "suspension_decision", "decision": "suspend", "ground": "LPN 45",
                                    "decided_by": "licensor", "months": 2, "scope": "licence",
                                    "remedy_due": "2025-06-20"})
