@@ -96,11 +96,12 @@ class Runtime:
         workflow.script_engine = step.script_engine()
         return step, workflow
 
-    def _save(self, step: Step, workflow: Any, before: Mirror, *, flush: bool = True) -> None:
+    def _save(self, step: Step, workflow: Any, before: Mirror, *, flush: bool = True, keep: bool = True) -> None:
+        """Write the step; ``keep``: keep the workflow for this process's next step on the instance."""
         sync(step, workflow, before)
         state = step.instance.state_json = self.serializer.dump_state(workflow)
         step.instance.serializer_version = SERIALIZER_VERSION
-        if not workflow.completed:
+        if keep and not workflow.completed:
             workflow.script_engine = DETACHED  # the step's engine holds its session: not kept with the workflow
             self.resident.keep(step.instance.id, state, step.definition.spec, workflow)
         _queue_instance_write(step.session, step.instance)
@@ -216,7 +217,8 @@ class Runtime:
         with spiff_clock.using(step.clock):
             workflow.refresh_timers()
             advance(workflow, step.defers)
-            self._save(step, workflow, before, flush=flush)
+            # the next step of an instance whose deadline fired is a person's, days later: nothing is kept
+            self._save(step, workflow, before, flush=flush, keep=False)
         self._observe("fire_timers", started)
         return step.fired_timers
 

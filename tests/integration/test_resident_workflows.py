@@ -3,7 +3,7 @@ wrote, never after another process or a rolled-back step changed the row."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -69,3 +69,13 @@ def test_with_a_size_of_zero_every_step_restores_its_state(db_url):
     done = wiring.engine.officer.deliver_message(instance.id, "payment_confirmed", {"paid": True}, actor="gateway")
     assert done.completed == WHOLE_PATH
     assert wiring.engine.runtime.resident.hits == 0 and len(wiring.engine.runtime.resident) == 0
+
+
+def test_a_workflow_whose_deadline_fired_is_not_kept(db_url):
+    wiring, _ = make_engine(db_url, T0)
+    resident = wiring.engine.runtime.resident
+    start_review(wiring)
+    assert len(resident) == 1
+    fired = wiring.engine.operator.set_clock(datetime(2025, 3, 27, 13, 30, tzinfo=UTC) + timedelta(seconds=1))
+    assert [f.element for f in fired] == ["review_deadline"]
+    assert len(resident) == 0  # the next step is a person's, days later: the memory goes to others
