@@ -98,7 +98,7 @@ DEFAULTS: dict[str, Any] = {
     # minutes between the scheduler's checkpoints of every audit chain (each commit signs the chains it touched)
     "AUDIT_CHECKPOINT_MINUTES": 15,
     # workflows each process keeps in memory after writing them, so that its next step on the same instance
-    # skips restoring the state (engine/runtime/resident.py); 0 keeps none. About 60 kB each
+    # skips restoring the state (engine/runtime/resident.py); 0 keeps none. 60-80 kB each
     "RESIDENT_WORKFLOWS": 256,
 }
 
