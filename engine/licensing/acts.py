@@ -1,5 +1,5 @@
-"""What every licensing operation does with its application: find it, ask the gateway, post a notice, issue
-a signed act. Shared by the issue, reissue, complaint, suspension and validity operations."""
+"""What every licensing operation does with its application: start a procedure for it, find it, ask the gateway,
+post a notice, issue a signed act. Shared by the issue, reissue, complaint, suspension and validity operations."""
 
 from __future__ import annotations
 
@@ -14,6 +14,15 @@ from engine.store.licensing_tables import Application
 
 # the diagram each procedure runs; an annex alone runs the issue diagram's checks and ends with an annex added
 PROCESS_OF = {"issue": "licence_issue", "reissue": "licence_reissue", "annex": "licence_issue"}
+
+
+def start_procedure(session: Any, runtime: Any, process: str, data: dict[str, Any], *, actor: str,
+                    application_id: str | None) -> Any:
+    """Start ``process`` for an application: every procedure of the domain serves one, which is the instance's
+    business key, and the instance keeps its applicant's casefolded name, by which the auditors find it."""
+    app = session.get(Application, application_id) if application_id else None
+    return runtime.start(session, process, data, actor=actor, business_key=application_id,
+                         applicant_key=app.applicant_key if app is not None else None)
 
 
 def application_of(call: OperationCall) -> Application:

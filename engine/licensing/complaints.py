@@ -11,7 +11,7 @@ from engine import audit, legal_time
 from engine.documents.dates import long_moment
 from engine.errors import Conflict, FieldProblem, InvalidInput
 from engine.licensing import numbers, ownership, terms_table
-from engine.licensing.acts import PROCESS_OF, application_of, base_context, issue_document, notify
+from engine.licensing.acts import PROCESS_OF, application_of, base_context, issue_document, notify, start_procedure
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
@@ -59,10 +59,10 @@ def file_complaint(service: Any, body: Any, *, user: Any) -> dict[str, Any]:
         session.flush()
         complaint = {**body, "target_application_id": target_app.id if target_app else None,
                      "target_outcome": target_app.outcome if target_app else None}
-        instance = service.wiring.engine.runtime.start(
-            session, "complaint", {"complaint": complaint, "application_id": row.id, "application_number": row.number,
-                                   "submitted_at": legal_time.iso(now)}, actor=user.username, business_key=row.id,
-            applicant_key=row.applicant_key)
+        instance = start_procedure(
+            session, service.wiring.engine.runtime, "complaint",
+            {"complaint": complaint, "application_id": row.id, "application_number": row.number,
+             "submitted_at": legal_time.iso(now)}, actor=user.username, application_id=row.id)
         row.instance_id = instance.id
         audit.append(session, at=now, actor=user.username, kind="complaint_filed", instance_id=instance.id,
                      clause="R19", data={"complaint_id": row.id, "addressed_to": body["addressed_to"]})
@@ -171,8 +171,8 @@ def _reopen(call: OperationCall, app_id: str | None) -> str | None:
     if app.procedure == "reissue":
         data["licence_number"] = app.licence_number
     app.outcome, app.decided_at, app.status = None, None, "reopened"
-    instance = runtime.start(session, PROCESS_OF[app.procedure], data, actor="system", business_key=app.id,
-                             applicant_key=app.applicant_key)
+    instance = start_procedure(session, runtime, PROCESS_OF[app.procedure], data, actor="system",
+                               application_id=app.id)
     app.instance_id = instance.id
     notify(call, app, "reopened", {
         "kk": "Шағым бойынша бас тарту жойылды: өтініш қайта қаралады.",

@@ -28,7 +28,7 @@ from engine.licensing import (
     task_rules,
     terms_table,
 )
-from engine.licensing.acts import PROCESS_OF
+from engine.licensing.acts import PROCESS_OF, start_procedure
 from engine.licensing.documents import DocumentIssuer
 from engine.licensing.gateway_store import DbSeedStore, seed
 from engine.licensing.operations import on_term_breach
@@ -163,8 +163,8 @@ class LicensingService:
                     "subtype": app.subtype, "submitted_at": legal_time.iso(now)}
             if licence is not None:
                 data["licence_number"] = licence.number
-            instance = self.wiring.engine.runtime.start(session, PROCESS_OF[procedure], data, actor=portal_user,
-                                                        business_key=app.id, applicant_key=app.applicant_key)
+            instance = start_procedure(session, self.wiring.engine.runtime, PROCESS_OF[procedure], data,
+                                       actor=portal_user, application_id=app.id)
             app.instance_id = instance.id
             audit.append(session, at=now, actor=portal_user, kind="application_submitted", instance_id=instance.id,
                          clause="R4", data={"application_id": app.id, "number": app.number,

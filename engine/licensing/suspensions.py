@@ -20,7 +20,7 @@ from engine.documents.dates import long_moment
 from engine.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from engine.licensing import ownership
 from engine.licensing import register as licence_register
-from engine.licensing.acts import base_context, issue_document, notify
+from engine.licensing.acts import base_context, issue_document, notify, start_procedure
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 from engine.transactions import reading, transaction
@@ -74,12 +74,11 @@ def start_suspension(service: Any, number: str, body: Any, *, user: Any) -> dict
                 and str(body.get("annex_number")) not in licence_register.annex_numbers(state):
             known = ", ".join(licence_register.annex_numbers(state)) or "none"
             raise InvalidInput(f"name one of the licence's annexes ({known})", field="annex_number")
-        instance = service.wiring.engine.runtime.start(
-            session, "licence_suspension",
+        instance = start_procedure(
+            session, service.wiring.engine.runtime, "licence_suspension",
             {"licence_number": number, "request": body, "subtype": licence.subtype,
              "application_id": licence.application_id, "submitted_at": legal_time.iso(now)},
-            actor=user.username, business_key=licence.application_id,
-            applicant_key=_applicant_key(session, licence.application_id))
+            actor=user.username, application_id=licence.application_id)
         audit.append(session, at=now, actor=user.username, kind="suspension_started", instance_id=instance.id,
                      clause="R18-1", data={"licence": number, "request": body})
         instance_id = instance.id
@@ -243,9 +242,3 @@ def revoke_licence(call: OperationCall) -> dict[str, Any]:
     call.step.outbox("licence_revoked", element=call.element, clause="R18-1",
                      payload={"licence": _number(call), "annex": _annex(call)})
     return {"revoked_at": legal_time.iso(call.step.now), "documents": docs}
-
-
-def _applicant_key(session: Any, application_id: str | None) -> str | None:
-    """The casefolded applicant name of the licence's application: how the auditors' search finds the instance."""
-    app = session.get(Application, application_id) if application_id else None
-    return app.applicant_key if app is not None else None

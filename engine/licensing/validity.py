@@ -14,6 +14,7 @@ from engine import legal_time
 from engine.documents.dates import licence_valid_until, long_date
 from engine.licensing import notices
 from engine.licensing import register as licence_register
+from engine.licensing.acts import start_procedure
 from engine.operations import OperationCall, OperationRegistry
 from engine.store.licensing_tables import Application, Licence
 
@@ -37,9 +38,9 @@ def register_operations(registry: OperationRegistry) -> None:
 def start(call: OperationCall, app: Application, licence_number: str) -> str:
     """Start the validity watch of a licence just entered in the register (in the issuing step)."""
     runtime = call.step.ports["runtime"]
-    instance = runtime.start(call.step.session, PROCESS, {"licence_number": licence_number,
-                                                          "application_id": app.id},
-                             actor="system", business_key=app.id, applicant_key=app.applicant_key)
+    instance = start_procedure(call.step.session, runtime, PROCESS,
+                               {"licence_number": licence_number, "application_id": app.id}, actor="system",
+                               application_id=app.id)
     return str(instance.id)
 
 
