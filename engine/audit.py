@@ -149,18 +149,14 @@ class _Head:
     hash: str
 
 
-def _upsert(session: Session) -> Executable:
+def _upsert(insert: Any) -> Executable:
     """``INSERT … ON CONFLICT (chain) DO UPDATE``: a head row written whether or not its chain had one."""
-    name = session.get_bind().dialect.name
-    statement = _UPSERTS.get(name)
-    if statement is None:
-        insert = postgresql.insert(HEAD_TABLE) if name == "postgresql" else sqlite.insert(HEAD_TABLE)
-        statement = _UPSERTS[name] = insert.on_conflict_do_update(
-            index_elements=[HEAD_TABLE.c.chain], set_={"seq": insert.excluded.seq, "hash": insert.excluded.hash})
-    return statement
+    return insert.on_conflict_do_update(index_elements=[HEAD_TABLE.c.chain],
+                                        set_={"seq": insert.excluded.seq, "hash": insert.excluded.hash})
 
 
-_UPSERTS: dict[str, Executable] = {}
+# by dialect: the statement is the same, its spelling is each database's
+_HEAD_UPSERTS = {"postgresql": _upsert(postgresql.insert(HEAD_TABLE)), "sqlite": _upsert(sqlite.insert(HEAD_TABLE))}
 
 
 def _heads(session: Session) -> dict[str, _Head]:
@@ -223,7 +219,8 @@ def append(
     head.seq, head.hash = row["seq"], row["hash"]
     del row["instance_id"], row["prev_hash"]  # hashed, not stored: the chain and the previous event say them
     bulk.add(session, AUDIT_TABLE, row)
-    bulk.keyed(session, _upsert(session), chain, {"chain": chain, "seq": head.seq, "hash": head.hash})
+    bulk.keyed(session, _HEAD_UPSERTS[session.get_bind().dialect.name], chain,
+               {"chain": chain, "seq": head.seq, "hash": head.hash})
     session.info.setdefault("audit_touched", {})[chain] = (row["seq"], row["hash"])
     if kind in DECISION_KINDS:
         session.info["audit_decided"] = True

@@ -77,7 +77,7 @@ def loads(text: str) -> Any:
 def _task_to_dict(registry: Any, task: Any) -> dict[str, Any]:
     """What SpiffWorkflow's ``TaskConverter.to_dict`` makes of a task (the root's data whole, every other
     task's as the keys it changed or removed from its parent's), without the registry's dispatch."""
-    parent = task.workflow.tasks.get(task._parent) if task._parent is not None else None
+    parent = task.workflow.tasks.get(task._parent)
     if parent is None:
         data, delta = task.data, {}
     else:
@@ -118,7 +118,7 @@ def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict
     # walking it through the registry cost a third of a restore, and took a dict of the applicant's or the
     # diagram's with a "typename" key for a SpiffWorkflow object to rebuild
     delta = dct.get("delta")
-    parent_task = workflow.tasks.get(task._parent) if task._parent is not None else None
+    parent_task = workflow.tasks.get(task._parent)
     if delta and parent_task is not None:
         data = DeepMerge.merge({}, parent_task.data)
         updates = delta.get("updates")
@@ -132,21 +132,19 @@ def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict
     return task
 
 
-def _tasks_from_dict(registry: Any, tasks: dict[str, Any], workflow: Any) -> dict[UUID, Any]:
+def _restore_tasks(registry: Any, tasks: dict[str, Any], workflow: Any) -> None:
+    """Restore ``tasks`` into ``workflow.tasks`` (each new task enters it), in their stored order."""
     ids = {key: UUID(key) for key in tasks}
     workflow.tasks = {}
     for dct in tasks.values():
         _task_from_dict(registry, dct, workflow, ids)
-    return {ids[key]: workflow.tasks[ids[key]] for key in tasks}
 
 
 class _TaskConverter(TaskConverter):
     """SpiffWorkflow's task converter, by the functions above (the same records)."""
 
     def to_dict(self, task: Any) -> dict[str, Any]:
-        dct = _task_to_dict(self.registry, task)
-        del dct["typename"]  # the registry adds it
-        return dct
+        return _task_to_dict(self.registry, task)
 
     def from_dict(self, dct: dict[str, Any], workflow: Any) -> Any:
         return _task_from_dict(self.registry, dct, workflow, {})
@@ -155,15 +153,19 @@ class _TaskConverter(TaskConverter):
 def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
     """The workflow's tasks without the predicted ones (all of them if that would orphan a definite task)."""
     registry, tasks = converter.registry, workflow.tasks
+
+    def every_task() -> dict[str, Any]:
+        return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
+
     dropped = {task_id for task_id, task in tasks.items() if task._state & _PREDICTED}
     if not dropped:
-        return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
+        return every_task()
     kept = {}
     for task_id, task in tasks.items():
         if task_id in dropped:
             continue
         if task._parent in dropped:
-            return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
+            return every_task()
         dct = _task_to_dict(registry, task)
         if any(child in dropped for child in task._children):
             dct["children"] = [str(child) for child in task._children if child not in dropped]
@@ -209,7 +211,7 @@ class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
 
     def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> Any:
         workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
-        workflow.tasks = _tasks_from_dict(self.registry, dct["tasks"], workflow)
+        _restore_tasks(self.registry, dct["tasks"], workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)

@@ -41,9 +41,9 @@ INSTANCE_WRITTEN = bulk.guarded(
     .values({INSTANCE_TABLE.c[name]: bindparam(f"b_{name}", type_=INSTANCE_TABLE.c[name].type)
              for name in STEP_WRITTEN} | {INSTANCE_TABLE.c.version_id: bindparam("b_next")}))
 DETACHED = EngineScriptEngine()  # the script engine of a kept workflow between steps: it dispatches nothing
-_TASKS_INSTANCE = select(ProcessInstance).where(ProcessInstance.id == select(HumanTask.instance_id).where(
+_INSTANCE_OF_TASK = select(ProcessInstance).where(ProcessInstance.id == select(HumanTask.instance_id).where(
     HumanTask.id == bindparam("task_id")).scalar_subquery())
-_TASKS_INSTANCE_LOCKED = _TASKS_INSTANCE.with_for_update()
+_INSTANCE_OF_TASK_LOCKED = _INSTANCE_OF_TASK.with_for_update()
 
 
 class Runtime:
@@ -290,7 +290,7 @@ class Runtime:
             UUID(task_id)
         except ValueError:
             raise NotFound(f"task {task_id} does not exist") from None
-        query = _TASKS_INSTANCE_LOCKED if session.get_bind().dialect.name == "postgresql" else _TASKS_INSTANCE
+        query = _INSTANCE_OF_TASK_LOCKED if session.get_bind().dialect.name == "postgresql" else _INSTANCE_OF_TASK
         instance = session.scalars(query, {"task_id": task_id}).first()
         row = session.get(HumanTask, task_id) if instance is not None else None
         if instance is None or row is None:

@@ -9,6 +9,10 @@ autoflush before a query, the commit's — writes them first, so what the transa
 to its own queries as before. A session with no changed ORM object skips its flushes; its queued rows are then
 written when it commits (a ``before_commit`` hook), so nothing queued is ever lost. A rollback
 (of the transaction or of a savepoint, which always starts with a flush) forgets what was not written.
+
+Two rows are not appended but kept current: an audit chain's head (``keyed``: one upsert per flush with its
+latest values) and an instance's row (``guarded``: a version-checked update, which fails as the ORM's does when
+another transaction moved the version on).
 """
 
 from __future__ import annotations
