@@ -23,16 +23,27 @@ from engine import (
     legal_time,
     make_db_engine,
 )
+from web import SchemaNotCurrent, create_app
 from web import config as settings
-from web import create_app
 from web.backup import register as register_backup_commands
-from web.config import DEFAULTS, ROOT, load
+from web.config import DEFAULTS, ROOT, SettingInvalid, load
 from web.observability import configure_logging
 from web.process import settle_after_start
 from web.scheduler import courier_from, run_blocking
 
 
-@click.group(help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
+class _Commands(click.Group):
+    """Every command: a setting it cannot take, or a database not yet migrated, is one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (SettingInvalid, SchemaNotCurrent) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands, help="Digital-mining licensing: web app, scheduler, calendar and process tools.")
 def main() -> None:
     configure_logging()
 

@@ -112,7 +112,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         if isinstance(default, bool):
             config[key] = raw.lower() in ("1", "true", "yes", "on")
         elif isinstance(default, int):
-            config[key] = int(raw)
+            config[key] = _whole_number(key, raw)
         else:
             config[key] = raw
     config.update(overrides or {})
@@ -121,6 +121,21 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = kept_secret(Path(config["KEYS_DIR"]) / "session_secret")
     return config
+
+
+class SettingInvalid(ValueError):
+    """A LICENSING_* variable whose value the setting cannot take."""
+
+
+def _whole_number(key: str, raw: str) -> int:
+    """Every number setting counts something (seconds, attempts, workflows, a port): a whole number, not below 0."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingInvalid(f"LICENSING_{key} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise SettingInvalid(f"LICENSING_{key} cannot be negative ({value})")
+    return value
 
 
 def default_data_dir() -> Path:

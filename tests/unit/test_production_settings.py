@@ -48,3 +48,26 @@ def test_serve_and_scheduler_refuse_production_without_certificates(command: lis
     assert result.exit_code == 2
     assert "system-cert.pem" in result.output and "LICENSING_TRUST_ROOTS" in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("ten", "LICENSING_RESIDENT_WORKFLOWS must be a whole number, not 'ten'"),
+    ("-5", "LICENSING_RESIDENT_WORKFLOWS cannot be negative (-5)"),
+])
+def test_a_number_setting_it_cannot_take_is_one_line_and_exit_2(value: str, message: str, monkeypatch: Any,
+                                                                 tmp_path: Path) -> None:
+    monkeypatch.setenv("LICENSING_RESIDENT_WORKFLOWS", value)
+    monkeypatch.setenv("LICENSING_KEYS_DIR", str(tmp_path / "keys"))
+    result = CliRunner().invoke(main, ["scheduler", "--database-url", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == f"error: {message}"
+    assert "Traceback" not in result.output
+
+
+def test_the_scheduler_on_a_database_not_yet_migrated_says_what_to_run(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.setenv("LICENSING_CLOCK", "simulated")
+    monkeypatch.setenv("LICENSING_KEYS_DIR", str(tmp_path / "keys"))
+    monkeypatch.setattr("web.scheduler.run_blocking", lambda *a, **k: None)
+    result = CliRunner().invoke(main, ["scheduler", "--database-url", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 2
+    assert "run `licensing db upgrade` first" in result.output and "Traceback" not in result.output
