@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export LICENSING_TEST_PG_URL ?= $(PG_URL)
 
-.PHONY: run test lint unit system-deps postgres assets catalogs translations bench bench-quick screenshots clean
+.PHONY: run test lint unit render-deps system-deps postgres assets catalogs translations bench bench-quick screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,18 +15,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# Debian packages: Chromium for the browser tests, poppler to read PDFs back, Pango/HarfBuzz for WeasyPrint.
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
-	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || \
-	  (echo "could not install$$missing (run as root)" >&2; exit 1); \
+# Debian packages. What documents need to render (Pango for WeasyPrint, HarfBuzz's subsetter, without which
+# WeasyPrint falls back to fontTools and a PDF takes four times as long) is installed for `make run` and the
+# benchmarks too; the tests add Chromium for the browser tests and poppler to read PDFs back.
+define install_missing
+	@if [ -n "$(strip $(1))" ]; then \
+	  echo "installing: $(strip $(1))"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null) || \
+	  (echo "could not install $(strip $(1)) (run as root)" >&2; exit 1); \
 	fi
+endef
+missing_render = $(if $(shell ldconfig -p | grep libharfbuzz-subset),,libharfbuzz-subset0) \
+  $(if $(shell ldconfig -p | grep libpango-1.0),,libpango-1.0-0 libpangoft2-1.0-0)
+missing_test = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v pdftotext),,poppler-utils)
+
+render-deps:
+	$(call install_missing,$(missing_render))
+
+system-deps: render-deps
+	$(call install_missing,$(missing_test))
 
 # PostgreSQL must answer for the concurrency and fault tests; start the local cluster if it is down.
 postgres:
@@ -59,7 +66,7 @@ translations: $(STAMP)
 	  --ignore-obsolete -w 120
 	$(VENV)/bin/pybabel compile -d web/translations --statistics
 
-run: $(STAMP) assets catalogs
+run: $(STAMP) render-deps assets catalogs
 	$(VENV)/bin/licensing serve --demo
 
 lint: $(STAMP)
@@ -73,10 +80,10 @@ test: $(STAMP) system-deps postgres assets catalogs lint
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q tests/unit
 
-bench: $(STAMP) postgres
+bench: $(STAMP) render-deps postgres
 	$(PY) -m bench
 
-bench-quick: $(STAMP) postgres
+bench-quick: $(STAMP) render-deps postgres
 	$(PY) -m bench --quick
 
 screenshots: $(STAMP) system-deps assets
