@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.base import Executable
 
-from engine.store import bulk
+from engine.store import bulk, jsontext
 from engine.store.tables import AuditEvent, ChainHead
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def append(
         "instance_id": instance_id,
         "element": element,
         "clause": clause,
-        "data": json.loads(json.dumps(data, default=str)) if data else {},
+        "data": jsontext.normalized(data) if data else {},
         "prev_hash": head.hash,
     }
     row["hash"] = event_hash(row, _seal(session))

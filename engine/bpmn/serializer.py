@@ -17,10 +17,8 @@ A finished workflow is stored as its final data only (``{"finished": true, "succ
 The format is SpiffWorkflow's own; how it is read and written is faster than SpiffWorkflow's generic converters,
 since a step restores and serializes its instance every time. Each task id is parsed once per restore (it is also
 every child's and parent's reference), a task is built without walking its record through the converter
-registry, and the text is read and written by orjson. What orjson would write differently from the standard
-library — a datetime, a dataclass, a subclass of a JSON type, a number beyond 64 bits, a lone surrogate — is
-written by the standard library as before, and what it cannot read (NaN, numbers beyond 64 bits) is read by it;
-a NaN or an infinity, which JSON has no word for, is written as null.
+registry, and the text is read and written by orjson (engine/store/jsontext.py: the standard library where orjson
+would differ; a NaN or an infinity, which JSON has no word for, is written as null).
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
@@ -45,33 +42,13 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.tree import EngineWorkflow
+from engine.store.jsontext import dumps, loads
 
 SERIALIZER_VERSION = "1.6"
 FINISHED = "finished"
 _FINISHED_PREFIX = '{"finished":'
 _PREDICTED = TaskState.PREDICTED_MASK
 _WAITING = TaskState.WAITING
-_DUMP_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-                 | orjson.OPT_PASSTHROUGH_SUBCLASS)
-
-
-def _not_plain_json(value: Any) -> Any:
-    raise TypeError(type(value).__name__)
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON text of the values ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)`` writes."""
-    try:
-        return orjson.dumps(value, default=_not_plain_json, option=_DUMP_OPTIONS).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def loads(text: str) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _task_to_dict(registry: Any, task: Any) -> dict[str, Any]:

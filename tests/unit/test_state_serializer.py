@@ -1,10 +1,9 @@
-"""The engine's state serializer writes and restores tasks exactly as SpiffWorkflow's own TaskConverter does, and
-its JSON holds and reads back the values the standard library would (orjson where it holds the same)."""
+"""The engine's state serializer writes and restores tasks exactly as SpiffWorkflow's own TaskConverter does
+(its JSON text: tests/unit/test_jsontext.py)."""
 
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -71,27 +70,6 @@ def test_every_task_is_restored_as_spiffworkflows_converter_restores_it(stages):
             assert (mine.data, mine.internal_data) == (stocks.data, stocks.internal_data)
         waiting = sorted(str(t.id) for t in ours.event_manager.tasks.values())
         assert waiting and waiting == sorted(str(t.id) for t in theirs.event_manager.tasks.values())
-
-
-@pytest.mark.parametrize("value", [
-    {"name": "ТОО «Digital Mining KZ»", "quote": "\"\\/\n\t\u2028", "n": 1, "x": 0.1, "big": 2**70, "none": None},
-    {"deep": [[{"a": [1, 2.5e-7, True, False]}]], "empty": {}, "list": []},
-    {"lone": "\ud800 surrogate"},
-    {1: "an int key", "2": "a str key"},
-])
-def test_json_holds_what_the_standard_library_would_write_and_reads_back_the_same(value):
-    text = serializer.dumps(value)
-    standard = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    assert json.loads(text) == json.loads(standard)  # the same values (orjson writes 2.5e-7 for 2.5e-07)
-    assert serializer.loads(text) == json.loads(standard)
-    assert serializer.loads(standard) == json.loads(standard)
-
-
-def test_what_json_cannot_hold_is_refused_or_written_as_null_as_before():
-    with pytest.raises(TypeError):
-        serializer.dumps({"at": datetime(2025, 3, 20, tzinfo=UTC)})  # as json.dumps refuses it
-    assert serializer.dumps({"x": math.nan}) == '{"x":null}'
-    assert math.isnan(serializer.loads('{"x":NaN}')["x"])  # a state written by an earlier release reads back
 
 
 def test_data_that_looks_like_a_serialized_object_is_restored_as_the_data_it_is(tmp_path):
