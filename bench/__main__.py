@@ -225,6 +225,12 @@ def http_section(sizes: Sizes, results: dict[str, Any]) -> None:
             results["complete_p99_ms"] = percentile(completion, 99)
             results["complete_rps"] = len(completion) / elapsed
             log(f"task completion: p95 {results['complete_p95_ms']:.1f} ms, {results['complete_rps']:.1f}/s")
+            from bench import submissions
+
+            results.update(submissions.measure(url, Path(keys), db, port, count=sizes.submissions,
+                                               clients=sizes.submission_clients))
+            log(f"{sizes.submissions} submissions with receipts from {sizes.submission_clients} clients at once: "
+                f"{results['submissions_per_s']:.1f}/s, p95 {results['submit_p95_ms']:.0f} ms")
             rss = server.worker_peak_rss_mb()
             results["web_worker_peak_rss_mb"] = max(rss)
         finally:
@@ -302,6 +308,9 @@ ROWS = [
     ("  p95 over every filter variant", "search_all_variants_p95_ms", "ms"),
     ("task completion p50 / p95 / p99", ("complete_p50_ms", "complete_p95_ms", "complete_p99_ms"), "ms"),
     ("  throughput", "complete_rps", "/s"),
+    ("submissions with receipts (PDF + XMLDSig), clients at once", "submission_clients", ""),
+    ("  submissions per second", "submissions_per_s", "/s"),
+    ("  submission p50 / p95", ("submit_p50_ms", "submit_p95_ms"), "ms"),
     ("Reliability: 2 schedulers + 4 web workers, PostgreSQL", None, ""),
     ("due timers / fired / duplicated", ("reliability_timers", "reliability_fired",
                                          "reliability_duplicated_timers"), ""),

@@ -39,6 +39,8 @@ class Sizes:
     reliability_timers: int  # due timers fired by two schedulers while four web workers serve requests
     reliability_requests: int
     floor_procedures: int = 200  # procedures per run of the persistence floor (SQLite)
+    submissions: int = 48  # applications submitted over HTTP with their receipts (PDF + XMLDSig, kk and ru)
+    submission_clients: int = 8  # portal clients submitting at once
 
     @property
     def label(self) -> str:
@@ -52,7 +54,7 @@ FULL = Sizes(runs=3, procedures_docs=6, procedures_nodocs=40, example_procedures
 QUICK = Sizes(runs=3, procedures_docs=1, procedures_nodocs=6, example_procedures=15, bare_procedures=30,
               instances=10_000, real_instances=12, http_requests=60, http_threads=2, timers=200,
               timer_runs=1, scheduler_runs=3,
-              reliability_timers=200, reliability_requests=60, floor_procedures=30)
+              reliability_timers=200, reliability_requests=60, floor_procedures=30, submissions=16)
 
 
 def median(values: list[float]) -> float:

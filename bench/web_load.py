@@ -84,10 +84,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def request(port: int, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
+def request(port: int, method: str, path: str, body: Any = None, token: str | None = None,
+            extra_headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **(extra_headers or {})}
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()
@@ -108,8 +109,11 @@ def token(port: int, user: str) -> str:
     return str(json.loads(body)["token"])
 
 
-def load(port: int, calls: list[tuple[str, str, Any]], token_: str, *, threads: int) -> Result:
-    """Send every call once, from ``threads`` client threads; each must answer 200."""
+Call = tuple[str, str, Any] | tuple[str, str, Any, dict[str, str]]  # method, path, body[, headers]
+
+
+def load(port: int, calls: list[Call], token_: str, *, threads: int, ok: int = 200) -> Result:
+    """Send every call once, from ``threads`` client threads; each must answer ``ok``."""
     result = Result()
     lock = threading.Lock()
     queue = list(reversed(calls))
@@ -119,15 +123,15 @@ def load(port: int, calls: list[tuple[str, str, Any]], token_: str, *, threads: 
             with lock:
                 if not queue:
                     return
-                method, path, body = queue.pop()
+                method, path, body, *headers = queue.pop()
             start = time.perf_counter()
             try:
-                status, data = request(port, method, path, body, token_)
+                status, data = request(port, method, path, body, token_, headers[0] if headers else None)
             except OSError as exc:
                 status, data = 0, str(exc).encode()
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
-                if status == 200:
+                if status == ok:
                     result.latencies_ms.append(elapsed)
                 else:
                     result.errors.append(f"{method} {path}: {status} {data[:200]!r}")
