@@ -26,7 +26,7 @@ from engine.operations import OperationRegistry
 from engine.runtime import lanes
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
 from engine.runtime.resident import ResidentWorkflows
-from engine.runtime.step import EMPTY, Mirror, Ports, Step, advance, mirror, sync
+from engine.runtime.step import EMPTY, FiredTimer, Mirror, Ports, Step, advance, mirror, sync
 from engine.store import bulk
 from engine.store.tables import Continuation, HumanTask, ProcessInstance, Timer
 
@@ -200,7 +200,7 @@ class Runtime:
 
     def fire_timers(self, session: Session, instance_id: str, *, actor: str = "scheduler",
                     now: datetime | None = None, flush: bool = True,
-                    locked: ProcessInstance | None = None) -> list[Timer]:
+                    locked: ProcessInstance | None = None) -> list[FiredTimer]:
         """Fire every timer of one instance that is due by the clock (or at ``now``, a moment the caller read
         from it); returns the rows that fired. With ``flush=False`` the step's rows stay in the session for
         the caller's flush (a batch of instances written together); ``locked``: the instance's row, which

@@ -59,6 +59,21 @@ STAGE_TYPES = {
 }
 
 
+@dataclass(frozen=True)
+class FiredTimer:
+    """A timer a step fired (what the scheduler reports and acts on)."""
+
+    instance_id: str
+    element: str
+    clause: str
+    due_at: datetime
+    fired_at: datetime
+
+    def as_dict(self) -> dict[str, str]:
+        return {"instance_id": self.instance_id, "element": self.element, "clause": self.clause,
+                "due_at": legal_time.iso(self.due_at)}
+
+
 @dataclass
 class Ports:
     """Adapters to the outside world that operations may use (gateway, signer, documents …)."""
@@ -92,7 +107,7 @@ class Step:
         self.definition = definition
         self.operations = operations
         self.ports = ports
-        self.fired_timers: list[Timer] = []
+        self.fired_timers: list[FiredTimer] = []
 
     # -- helpers for operations -------------------------------------------------------------------
 
@@ -367,9 +382,7 @@ def _sync_timers(step: Step, workflow: Any, before: Mirror, after: Mirror) -> No
         task = workflow.get_task_from_id(UUID(task_id))
         if task is not None and task.state == TaskState.COMPLETED:
             fired.append(task_id)
-            step.fired_timers.append(Timer(instance_id=instance.id, spiff_task_id=task_id, element=element.id,
-                                           name=element.name, clause=element.clause,
-                                           attached_to=element.attached_to, due_at=due, fired_at=now))
+            step.fired_timers.append(FiredTimer(instance.id, element.id, element.clause, due, now))
         else:
             cancelled.append(task_id)
             step.audit("timer_cancelled", element=element.id, clause=element.clause,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,29 +21,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, legal_time
+from engine import audit
 from engine.errors import EngineError
 from engine.runtime.instances import Runtime
-from engine.runtime.step import forget_open_tasks, preload_open_tasks
+from engine.runtime.step import FiredTimer, forget_open_tasks, preload_open_tasks
 from engine.store.tables import Continuation, ProcessInstance, Timer
 from engine.transactions import reading, transaction
 
 log = logging.getLogger(__name__)
 
 BATCH = 50  # instances per transaction: long enough to pay for the commit, short enough not to hold locks long
-
-
-@dataclass(frozen=True)
-class FiredTimer:
-    instance_id: str
-    element: str
-    clause: str
-    due_at: datetime
-    fired_at: datetime
-
-    def as_dict(self) -> dict[str, str]:
-        return {"instance_id": self.instance_id, "element": self.element, "clause": self.clause,
-                "due_at": legal_time.iso(self.due_at)}
 
 
 def next_due(session: Session) -> datetime | None:
@@ -131,14 +117,14 @@ def _fire_batch(
         for instance_id, rows in fired.items():
             if not rows:
                 skipped.add(instance_id)  # nothing left to fire there (fired elsewhere, or not running)
-            done += [FiredTimer(r.instance_id, r.element, r.clause, r.due_at, r.fired_at or r.due_at) for r in rows]
+            done += rows
     return len(ids), done, failures
 
 
 def _fire_one_by_one(session: Session, runtime: Runtime, ids: list[str], now: datetime | None, skipped: set[str],
-                     failures: list[tuple[str, str]]) -> dict[str, list[Timer]]:
+                     failures: list[tuple[str, str]]) -> dict[str, list[FiredTimer]]:
     """Each instance in its own savepoint: one that fails is rolled back alone."""
-    fired: dict[str, list[Timer]] = {}
+    fired: dict[str, list[FiredTimer]] = {}
     for instance_id in ids:
         try:
             with audit.savepoint(session):
