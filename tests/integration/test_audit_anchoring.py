@@ -122,3 +122,20 @@ def test_commits_sign_the_chains_they_touched_and_only_the_scheduler_signs_every
     assert last["reason"] == "interval" and set(last["heads"]) == {"system", first.id, second.id}
     assert wiring.engine.auditor.verify_audit().valid
     wiring.db.dispose()
+
+
+def test_an_event_holding_an_integer_beyond_64_bits_still_verifies(db_url, tmp_path):
+    """jsonb hands the number back as text; read as a float it would no longer hash as it was written."""
+    from engine import audit
+
+    wiring, _ = engine_with_seal(db_url, tmp_path / "keys")
+    instance = start_review(wiring)
+    amount = 2**70 + 1
+    with wiring.engine.session_factory() as session:
+        audit.append(session, at=T0, actor="portal", kind="note", instance_id=instance.id,
+                     data={"amount_kzt": amount})
+        session.commit()
+    with wiring.engine.session_factory() as session:
+        stored = session.execute(text("SELECT data FROM audit_event WHERE kind = 'note'")).scalar_one()
+    assert (stored if isinstance(stored, dict) else json.loads(stored)) == {"amount_kzt": amount}
+    assert wiring.engine.auditor.verify_audit().valid

@@ -79,3 +79,19 @@ def test_normalized_data_is_what_a_round_trip_through_the_standard_library_gives
 def test_a_number_orjson_cannot_write_is_normalized_by_the_standard_library_the_same_way():
     value = {"big": 2**70, "nan": math.inf, "at": datetime(2025, 6, 5, 10, 0, tzinfo=ALMATY)}
     assert jsontext.normalized(value) == {"big": 2**70, "nan": None, "at": "2025-06-05 10:00:00+05:00"}
+
+
+@pytest.mark.parametrize("number", [2**70 + 1, 2**64 - 1, 2**63, -(2**63) - 1, 12345678901234567890123])
+def test_an_integer_beyond_64_bits_reads_back_exact_not_as_a_float(number):
+    text = f'{{"amount": {number}, "note": "as an applicant may type it"}}'
+    for given in (text, text.encode(), memoryview(text.encode())):
+        read = jsontext.loads(given)
+        assert read == {"amount": number, "note": "as an applicant may type it"}
+        assert isinstance(read["amount"], int)
+    assert jsontext.loads(jsontext.dumps({"amount": number})) == {"amount": number}
+    assert jsontext.normalized({"amount": number}) == {"amount": number}
+
+
+def test_a_long_run_of_digits_inside_a_string_reads_back_as_the_string_it_is():
+    text = '{"iban": "KZ12345678901234567890", "n": 1.5}'
+    assert jsontext.loads(text) == {"iban": "KZ12345678901234567890", "n": 1.5}
