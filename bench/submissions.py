@@ -30,12 +30,12 @@ def measure(url: str, keys_dir: Path, db: Engine, port: int, *, count: int, clie
     finally:
         app.extensions["licensing"].wiring.db.dispose()
     portal = web_load.token(port, "portal")
-    calls: list[web_load.Call] = [("POST", "/api/v1/applications", body, {"Idempotency-Key": str(uuid.uuid4())})
-                                  for body in bodies]
+    keys = [str(uuid.uuid4()) for _ in bodies]
+    calls: list[web_load.Call] = [("POST", "/api/v1/applications", body, {"Idempotency-Key": key})
+                                  for body, key in zip(bodies, keys, strict=True)]
     result = web_load.load(port, calls, portal, threads=clients, ok=201)
     if result.errors:
         raise RuntimeError(f"submissions: {result.errors[:3]}")
-    keys = [str(call[3]["Idempotency-Key"]) for call in calls if len(call) == 4]
     with db.connect() as conn:
         receipts = conn.execute(text(
             "SELECT count(*) FROM document d JOIN application a ON a.id = d.application_id "

@@ -14,7 +14,8 @@ from engine.clock import SettableClock
 from engine.clock_ledger import check_moment
 from engine.errors import Conflict, NotFound
 from engine.runtime import incidents
-from engine.runtime.timers import FiredTimer, fire_due, next_due, with_continuations
+from engine.runtime.step import FiredTimer
+from engine.runtime.timers import fire_due, next_due, with_continuations
 from engine.services.auditor import feed_event
 from engine.services.parts import EngineParts
 from engine.store.tables import HumanTask, OutboxEvent, ProcessInstance, Timer
