@@ -14,6 +14,7 @@ import forms
 from engine import audit
 from engine.api import ProcessEngine
 from engine.audit import AuditSeal
+from engine.bpmn import spiff_state
 from engine.bpmn.serializer import StateSerializer
 from engine.clock import Clock
 from engine.errors import FieldProblem
@@ -101,6 +102,7 @@ def build_engine(
 ) -> Wiring:
     if create_schema:
         metadata.create_all(db)
+    spiff_state.install()
     session_factory = sessionmaker(bind=db, expire_on_commit=False)
     audit.bind(session_factory, audit_seal or AuditSeal())  # the web app passes its key and checkpoint file
     operations = operations or default_registry()

@@ -30,7 +30,9 @@ from engine.transactions import reading, transaction
 
 log = logging.getLogger(__name__)
 
-BATCH = 50  # instances per transaction: long enough to pay for the commit, short enough not to hold locks long
+# instances per transaction: long enough to pay for the claim and the commit (10 000 due timers, two schedulers:
+# 11.3 s in batches of 50, 10.8 s of 150), short enough not to hold their locks long (about 0.3 s for 150)
+BATCH = 150
 
 
 def next_due(session: Session) -> datetime | None:

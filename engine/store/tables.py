@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -137,17 +138,26 @@ class HumanTask(Base):
     subtype: Mapped[str | None] = mapped_column(String(4))
 
 
+PENDING_TIMER = text("fired_at IS NULL AND cancelled_at IS NULL")
+
+
 class Timer(Base):
     """Every waiting timer of every instance; the scheduler's source of truth."""
 
     __tablename__ = "timer"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
+        # the counts of the gauges: pending, late, fired
         Index("ix_timer_pending_due", "fired_at", "cancelled_at", "due_at"),
+        # the scheduler's question "which timers are due, earliest first?" (its claim, its next wake-up): the
+        # pending timers alone, in due order; the index above cannot give that order (a column compared with
+        # IS NULL is no equality to the planner), so every claim sorted all the due ones
+        Index("ix_timer_due", "due_at", postgresql_where=PENDING_TIMER, sqlite_where=PENDING_TIMER),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    # an instance's timers are found by the unique (instance_id, spiff_task_id) index: no index of its own
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
     element: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
