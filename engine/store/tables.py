@@ -209,7 +209,7 @@ class OutboxEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    application_id: Mapped[str | None] = mapped_column(String(36))  # carried to the feed's readers, not searched
     kind: Mapped[str] = mapped_column(String(60))
     element: Mapped[str | None] = mapped_column(String(100))
     clause: Mapped[str | None] = mapped_column(String(100))
