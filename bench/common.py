@@ -33,7 +33,7 @@ class Sizes:
     real_instances: int  # instances made through the engine there, whose tasks the HTTP client completes
     http_requests: int  # requests per HTTP scenario (task list, search)
     http_threads: int  # concurrent client connections
-    timers: int  # due timers fired by two schedulers: 10 000 measured in full, fewer extrapolated (``--timers N``)
+    timers: int  # due timers fired by two schedulers, extrapolated to 10 000 (``--timers 10000`` fires 10 000)
     timer_runs: int
     scheduler_runs: int
     reliability_timers: int  # due timers fired by two schedulers while four web workers serve requests
@@ -48,7 +48,7 @@ class Sizes:
 
 
 FULL = Sizes(runs=3, procedures_docs=6, procedures_nodocs=40, example_procedures=100, bare_procedures=200,
-             instances=100_000, real_instances=120, http_requests=400, http_threads=2, timers=10_000,
+             instances=100_000, real_instances=120, http_requests=400, http_threads=2, timers=5_000,
              timer_runs=1, scheduler_runs=3,
              reliability_timers=2_000, reliability_requests=600)
 QUICK = Sizes(runs=3, procedures_docs=1, procedures_nodocs=6, example_procedures=15, bare_procedures=30,
