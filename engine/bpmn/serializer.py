@@ -23,6 +23,7 @@ would differ; a NaN or an infinity, which JSON has no word for, is written as nu
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 from uuid import UUID
@@ -38,22 +39,25 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.tree import EngineWorkflow
 from engine.store.jsontext import dumps, loads
 
 SERIALIZER_VERSION = "1.6"
+ID_TEXTS = "_engine_id_texts"  # a restored workflow's {task id: its text}; text is a function of the id
+_NO_TEXTS: dict[UUID, str] = {}
+_PLAIN_CONTAINERS = (dict, list, set)
 FINISHED = "finished"
 _FINISHED_PREFIX = '{"finished":'
 _PREDICTED = TaskState.PREDICTED_MASK
 _WAITING = TaskState.WAITING
 
 
-def _task_to_dict(registry: Any, task: Any) -> dict[str, Any]:
+def _task_to_dict(registry: Any, task: Any, texts: dict[UUID, str] | None = None) -> dict[str, Any]:
     """What SpiffWorkflow's ``TaskConverter.to_dict`` makes of a task (the root's data whole, every other
-    task's as the keys it changed or removed from its parent's), without the registry's dispatch."""
+    task's as the keys it changed or removed from its parent's), without the registry's dispatch. ``texts``:
+    the text of each id the workflow was restored with (``str(UUID)`` costs more than finding it there)."""
     parent = task.workflow.tasks.get(task._parent)
     if parent is None:
         data, delta = task.data, {}
@@ -63,10 +67,11 @@ def _task_to_dict(registry: Any, task: Any) -> dict[str, Any]:
         delta = {"updates": {key: value for key, value in mine.items() if key not in theirs or value != theirs[key]},
                  "deletions": [key for key in theirs if key not in mine]}
     internal = task.internal_data
+    text = (texts or _NO_TEXTS).get
     return {
-        "id": str(task.id),
-        "parent": str(task._parent) if parent is not None else None,
-        "children": [str(child) for child in task._children],
+        "id": text(task.id) or str(task.id),
+        "parent": (text(task._parent) or str(task._parent)) if parent is not None else None,
+        "children": [text(child) or str(child) for child in task._children],
         "last_state_change": task.last_state_change,
         "state": task._state,
         "task_spec": task.task_spec.name,
@@ -97,7 +102,7 @@ def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict
     delta = dct.get("delta")
     parent_task = workflow.tasks.get(task._parent)
     if delta and parent_task is not None:
-        data = DeepMerge.merge({}, parent_task.data)
+        data = _inherited(parent_task.data)
         updates = delta.get("updates")
         if updates:
             data.update(updates)
@@ -109,12 +114,22 @@ def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict
     return task
 
 
+def _inherited(parent: dict[str, Any]) -> dict[str, Any]:
+    """``DeepMerge.merge({}, parent)``, as SpiffWorkflow restores a task's data from its parent's before its own
+    changes: each dict, list or set value copied one level deep, any other value taken as it is."""
+    return {key: (value.copy() if type(value) in _PLAIN_CONTAINERS
+                  else copy.copy(value) if isinstance(value, (dict, list, set)) else value)
+            for key, value in parent.items()}
+
+
 def _restore_tasks(registry: Any, tasks: dict[str, Any], workflow: Any) -> None:
-    """Restore ``tasks`` into ``workflow.tasks`` (each new task enters it), in their stored order."""
+    """Restore ``tasks`` into ``workflow.tasks`` (each new task enters it), in their stored order; the workflow
+    keeps the text of each id for its next serialization (``ID_TEXTS``)."""
     ids = {key: UUID(key) for key in tasks}
     workflow.tasks = {}
     for dct in tasks.values():
         _task_from_dict(registry, dct, workflow, ids)
+    setattr(workflow, ID_TEXTS, {task_id: key for key, task_id in ids.items()})
 
 
 class _TaskConverter(TaskConverter):
@@ -130,9 +145,11 @@ class _TaskConverter(TaskConverter):
 def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
     """The workflow's tasks without the predicted ones (all of them if that would orphan a definite task)."""
     registry, tasks = converter.registry, workflow.tasks
+    texts = getattr(workflow, ID_TEXTS, None) or {}
 
     def every_task() -> dict[str, Any]:
-        return {str(task_id): _task_to_dict(registry, task) for task_id, task in tasks.items()}
+        return {texts.get(task_id) or str(task_id): _task_to_dict(registry, task, texts)
+                for task_id, task in tasks.items()}
 
     dropped = {task_id for task_id, task in tasks.items() if task._state & _PREDICTED}
     if not dropped:
@@ -143,10 +160,10 @@ def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
             continue
         if task._parent in dropped:
             return every_task()
-        dct = _task_to_dict(registry, task)
+        dct = _task_to_dict(registry, task, texts)
         if any(child in dropped for child in task._children):
-            dct["children"] = [str(child) for child in task._children if child not in dropped]
-        kept[str(task_id)] = dct
+            dct["children"] = [texts.get(child) or str(child) for child in task._children if child not in dropped]
+        kept[texts.get(task_id) or str(task_id)] = dct
     return kept
 
 

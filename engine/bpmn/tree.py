@@ -32,13 +32,13 @@ def _lowest_state_walked(state: int) -> int:
 
 def walk(root: Any, state: int) -> Iterator[Any]:
     """``TaskIterator(root, state=state)``: the same tasks, in the same order, as lazily."""
-    by_id = root.workflow.tasks
+    child_of = root.workflow.tasks.__getitem__
     lowest = _lowest_state_walked(state)
     pending = [root]
     while pending:
         task = pending.pop()
         if task._children and task._state >= lowest:
-            pending.extend(by_id[child] for child in reversed(task._children))
+            pending.extend(map(child_of, reversed(task._children)))
         if task._state & state:
             yield task
 
