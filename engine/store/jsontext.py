@@ -65,6 +65,7 @@ def normalized(value: Any) -> Any:
     """What ``json.loads(json.dumps(value, default=str))`` gives: plain JSON values, anything else as its str()
     (a datetime as ``2025-06-05 10:00:00+05:00``); NaN and the infinities become None."""
     try:
-        return loads(orjson.dumps(value, default=_as_text, option=_AS_TEXT))
+        # orjson refuses to write an integer beyond 64 bits, so what it wrote it reads back exact
+        return orjson.loads(orjson.dumps(value, default=_as_text, option=_AS_TEXT))
     except (TypeError, orjson.JSONEncodeError):
         return json.loads(json.dumps(value, default=str), parse_constant=_no_number)
