@@ -23,7 +23,6 @@ would differ; a NaN or an infinity, which JSON has no word for, is written as nu
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 from uuid import UUID
@@ -45,19 +44,33 @@ from engine.bpmn.tree import EngineWorkflow
 from engine.store.jsontext import dumps, loads
 
 SERIALIZER_VERSION = "1.6"
-ID_TEXTS = "_engine_id_texts"  # a restored workflow's {task id: its text}; text is a function of the id
-_NO_TEXTS: dict[UUID, str] = {}
-_PLAIN_CONTAINERS = (dict, list, set)
+ID_TEXTS = "_engine_id_texts"  # a workflow's _IdTexts, kept from its restore to its next serialization
 FINISHED = "finished"
 _FINISHED_PREFIX = '{"finished":'
 _PREDICTED = TaskState.PREDICTED_MASK
 _WAITING = TaskState.WAITING
 
 
-def _task_to_dict(registry: Any, task: Any, texts: dict[UUID, str] | None = None) -> dict[str, Any]:
+class _IdTexts(dict[UUID, str]):
+    """Each task id's text, made once: ``str(UUID)`` costs more than finding it here. A restore fills it with the
+    texts it read; an id it has not seen (a task made since) gets its text when first asked."""
+
+    def __missing__(self, task_id: UUID) -> str:
+        text = self[task_id] = str(task_id)
+        return text
+
+
+def _id_texts(workflow: Any) -> _IdTexts:
+    texts = getattr(workflow, ID_TEXTS, None)
+    if texts is None:
+        texts = _IdTexts()
+        setattr(workflow, ID_TEXTS, texts)
+    return texts
+
+
+def _task_to_dict(registry: Any, task: Any, texts: _IdTexts | None = None) -> dict[str, Any]:
     """What SpiffWorkflow's ``TaskConverter.to_dict`` makes of a task (the root's data whole, every other
-    task's as the keys it changed or removed from its parent's), without the registry's dispatch. ``texts``:
-    the text of each id the workflow was restored with (``str(UUID)`` costs more than finding it there)."""
+    task's as the keys it changed or removed from its parent's), without the registry's dispatch."""
     parent = task.workflow.tasks.get(task._parent)
     if parent is None:
         data, delta = task.data, {}
@@ -67,11 +80,11 @@ def _task_to_dict(registry: Any, task: Any, texts: dict[UUID, str] | None = None
         delta = {"updates": {key: value for key, value in mine.items() if key not in theirs or value != theirs[key]},
                  "deletions": [key for key in theirs if key not in mine]}
     internal = task.internal_data
-    text = (texts or _NO_TEXTS).get
+    text = texts if texts is not None else _id_texts(task.workflow)
     return {
-        "id": text(task.id) or str(task.id),
-        "parent": (text(task._parent) or str(task._parent)) if parent is not None else None,
-        "children": [text(child) or str(child) for child in task._children],
+        "id": text[task.id],
+        "parent": text[task._parent] if parent is not None else None,
+        "children": [text[child] for child in task._children],
         "last_state_change": task.last_state_change,
         "state": task._state,
         "task_spec": task.task_spec.name,
@@ -116,10 +129,9 @@ def _task_from_dict(registry: Any, dct: dict[str, Any], workflow: Any, ids: dict
 
 def _inherited(parent: dict[str, Any]) -> dict[str, Any]:
     """``DeepMerge.merge({}, parent)``, as SpiffWorkflow restores a task's data from its parent's before its own
-    changes: each dict, list or set value copied one level deep, any other value taken as it is."""
-    return {key: (value.copy() if type(value) in _PLAIN_CONTAINERS
-                  else copy.copy(value) if isinstance(value, (dict, list, set)) else value)
-            for key, value in parent.items()}
+    changes: each dict or list copied one level deep, any other value taken as it is (data read from JSON holds
+    nothing else that is mutable)."""
+    return {key: value.copy() if type(value) in (dict, list) else value for key, value in parent.items()}
 
 
 def _restore_tasks(registry: Any, tasks: dict[str, Any], workflow: Any) -> None:
@@ -129,7 +141,7 @@ def _restore_tasks(registry: Any, tasks: dict[str, Any], workflow: Any) -> None:
     workflow.tasks = {}
     for dct in tasks.values():
         _task_from_dict(registry, dct, workflow, ids)
-    setattr(workflow, ID_TEXTS, {task_id: key for key, task_id in ids.items()})
+    setattr(workflow, ID_TEXTS, _IdTexts({task_id: key for key, task_id in ids.items()}))
 
 
 class _TaskConverter(TaskConverter):
@@ -145,11 +157,10 @@ class _TaskConverter(TaskConverter):
 def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
     """The workflow's tasks without the predicted ones (all of them if that would orphan a definite task)."""
     registry, tasks = converter.registry, workflow.tasks
-    texts = getattr(workflow, ID_TEXTS, None) or {}
+    texts = _id_texts(workflow)
 
     def every_task() -> dict[str, Any]:
-        return {texts.get(task_id) or str(task_id): _task_to_dict(registry, task, texts)
-                for task_id, task in tasks.items()}
+        return {texts[task_id]: _task_to_dict(registry, task, texts) for task_id, task in tasks.items()}
 
     dropped = {task_id for task_id, task in tasks.items() if task._state & _PREDICTED}
     if not dropped:
@@ -162,8 +173,8 @@ def _definite_tasks(converter: Any, workflow: Any) -> dict[str, Any]:
             return every_task()
         dct = _task_to_dict(registry, task, texts)
         if any(child in dropped for child in task._children):
-            dct["children"] = [texts.get(child) or str(child) for child in task._children if child not in dropped]
-        kept[texts.get(task_id) or str(task_id)] = dct
+            dct["children"] = [texts[child] for child in task._children if child not in dropped]
+        kept[texts[task_id]] = dct
     return kept
 
 
