@@ -187,8 +187,7 @@ def http_section(sizes: Sizes, results: dict[str, Any]) -> None:
             for group, paths, token in (("tasklist", tasks, officer), ("search", search, auditor)):
                 pooled: list[float] = []
                 for name, path in paths.items():
-                    # the busiest officer's search takes about half a second: a fifth of the requests tell its p95
-                    count = n if name == "plain" else (max(10, few // 5) if name == "officer_busy" else few)
+                    count = n if name == "plain" else few
                     r = web_load.load(port, [("GET", path, None)] * count, token, threads=sizes.http_threads)
                     if r.errors:
                         raise RuntimeError(f"{group}/{name}: {r.errors[:3]}")

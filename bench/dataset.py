@@ -5,8 +5,8 @@ rows the engine wrote. The engine first runs a few real procedures (documents st
 at each stage: waiting for completeness_check, for qualification_check, for sign_licence, and finished
 with a licence. Every generated instance copies the rows of one of these templates — its serialized
 state (the real text, so search pages read realistic rows), its application, its human tasks, its timers,
-its audit trail, monitoring feed, staff notifications and cabinet notices — with ids, names, BINs and
-moments of its own:
+its audit trail, monitoring feed, staff notifications and cabinet notices, and the rows naming the officers
+its tasks name (``instance_officer``, as the engine keeps them) — with ids, names, BINs and moments of its own:
 
 - half the instances (50.1 %) are running (pending timers all due after the wall clock, two each: the A3.4 total
   term and the open task's deadline), a small share cancelled, the rest finished over three years;
@@ -36,7 +36,16 @@ from sqlalchemy.engine import Connection, Engine
 from bench.common import log
 from engine import legal_time
 from engine.store.licensing_tables import Application, CabinetNotice
-from engine.store.tables import AuditEvent, ChainHead, HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
+from engine.store.tables import (
+    AuditEvent,
+    ChainHead,
+    HumanTask,
+    InstanceOfficer,
+    OutboxEvent,
+    ProcessInstance,
+    StaffNotification,
+    Timer,
+)
 
 WORDS = ["Алтын", "Бірлік", "Дала", "Жұлдыз", "Қазына", "Нұр", "Сарыарқа", "Тұлпар", "Өркен", "Шұғыла", "Digital",
          "Mining", "Energy", "Hash", "Ekibastuz", "Pavlodar", "Steppe", "Qazaq", "Power", "Compute", "Байтерек",
@@ -147,7 +156,10 @@ def _rows_for(i: int, stage: str, tpl: dict[str, Any], now: datetime, rnd: rando
         if stage == "cancelled" and timer["fired_at"] is None and timer["cancelled_at"] is None:
             timer["cancelled_at"] = ended
         timers.append(timer)
+    officers = {name for task in tasks for name in (task["completed_by"], task["claimed_by"]) if name}
     return {"application": app_row, "instance": inst_row, "tasks": tasks, "timers": timers,
+            "officers": [{"officer": name, "instance_id": instance_id, "started_at": started}
+                         for name in sorted(officers)],
             "stage": {"instance_id": instance_id, "application_id": app_id, "bin_iin": bin_iin,
                       "stage": TEMPLATE_OF[stage], "started_at": started.astimezone(UTC).replace(tzinfo=None),
                       "part": i % 2}}
@@ -177,7 +189,8 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
                             for name, process in zip(names, processors, strict=True)])
 
 
-BULK_TABLES = ("application", "process_instance", "human_task", "timer", "audit_event", "audit_chain_head",
+BULK_TABLES = ("application", "process_instance", "human_task", "instance_officer", "timer", "audit_event",
+               "audit_chain_head",
                "outbox_event", "staff_notification", "cabinet_notice")
 
 
@@ -301,6 +314,7 @@ def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1
                 _copy_rows(conn, Application.__table__, [c["application"] for c in chunk])
                 _copy_rows(conn, ProcessInstance.__table__, [c["instance"] for c in chunk])
                 _copy_rows(conn, HumanTask.__table__, [t for c in chunk for t in c["tasks"]])
+                _copy_rows(conn, InstanceOfficer.__table__, [o for c in chunk for o in c["officers"]])
                 _copy_rows(conn, Timer.__table__, [t for c in chunk for t in c["timers"]])
                 _copy_rows(conn, STAGE, [c["stage"] for c in chunk])
 
@@ -319,7 +333,8 @@ def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1
     log(f"{len(secondary)} secondary indexes built again in {time.perf_counter() - started - rows_s - copied_s:.1f} s")
     vacuum = create_engine(url, isolation_level="AUTOCOMMIT")
     with vacuum.connect() as conn:
-        for table in ("process_instance", "application", "human_task", "timer", "audit_chain_head"):
+        for table in ("process_instance", "application", "human_task", "instance_officer", "timer",
+                      "audit_chain_head"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))
         for table in ("audit_event", "outbox_event", "staff_notification", "cabinet_notice"):
             conn.execute(text(f"ANALYZE {table}"))
@@ -329,6 +344,8 @@ def build(url: str, keys_dir: Path, *, instances: int, real: int, batch: int = 1
             "SELECT count(*) FROM timer WHERE fired_at IS NULL AND cancelled_at IS NULL")).scalar()
         counts["open_tasks"] = conn.execute(text("SELECT count(*) FROM human_task WHERE status = 'open'")).scalar()
         counts["database_bytes"] = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
+        # the load dirtied gigabytes of pages: written out now, not by the checkpointer while requests are timed
+        conn.execute(text("CHECKPOINT"))
     vacuum.dispose()
     db.dispose()
     return {"real_applications": real_apps, "counts": counts, "seconds": time.perf_counter() - started,

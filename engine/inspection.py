@@ -5,17 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, or_, select, text
+from sqlalchemy.orm import Session, defer
 
 from engine import audit, legal_time
 from engine.queries import instance_view, page_total
 from engine.store.licensing_tables import Application
-from engine.store.tables import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.store.tables import AuditEvent, HumanTask, InstanceOfficer, ProcessInstance, Timer
 
 SORTS = {"started_at": ProcessInstance.started_at, "ended_at": ProcessInstance.ended_at,
          "status": ProcessInstance.status, "process": ProcessInstance.process_key}
@@ -43,7 +43,9 @@ class InstanceFilter:
 
 
 def query(f: InstanceFilter) -> Select[Any]:
-    q = select(ProcessInstance).outerjoin(Application, Application.id == ProcessInstance.business_key)
+    # an instance's serialized state (13 kB, compressed out of line) is never shown in a list: unread, not fetched
+    q = (select(ProcessInstance).options(defer(ProcessInstance.state_json, raiseload=True))
+         .outerjoin(Application, Application.id == ProcessInstance.business_key))
     simple: tuple[tuple[Any, Any], ...] = (
               (f.process, ProcessInstance.process_key), (f.version, ProcessInstance.process_version),
               (f.status, ProcessInstance.status), (f.outcome, ProcessInstance.outcome),
@@ -55,9 +57,9 @@ def query(f: InstanceFilter) -> Select[Any]:
         q = q.where(or_(Application.id == f.application, Application.number == f.application))
     if f.applicant:  # the instance's own copy of its application's name (one trigram index, no join to read)
         q = q.where(ProcessInstance.applicant_key.contains(f.applicant.casefold(), autoescape=True))
-    if f.officer:
-        q = q.where(exists().where(HumanTask.instance_id == ProcessInstance.id,
-                                   or_(HumanTask.completed_by == f.officer, HumanTask.claimed_by == f.officer)))
+    if f.officer:  # the instances the officer took part in, from their own rows in start order
+        q = q.join(InstanceOfficer, and_(InstanceOfficer.instance_id == ProcessInstance.id,
+                                         InstanceOfficer.officer == f.officer))
     if f.breached is not None:
         q = q.where(ProcessInstance.term_breached.is_(f.breached))
     if f.breached_clause:
@@ -73,7 +75,11 @@ def query(f: InstanceFilter) -> Select[Any]:
         if moment is not None:
             q = q.where(attribute >= moment if op == "ge" else attribute < moment)
     order: Any = SORTS.get(f.sort.lstrip("-"), ProcessInstance.started_at)
-    return q.order_by(order.desc() if f.sort.startswith("-") else order.asc(), ProcessInstance.id)
+    tie: Any = ProcessInstance.id
+    if f.officer and order is ProcessInstance.started_at:
+        # the same values, named as the officer's rows hold them: their index gives the page in this order
+        order, tie = InstanceOfficer.started_at, InstanceOfficer.instance_id
+    return q.order_by(order.desc() if f.sort.startswith("-") else order.asc(), tie)
 
 
 def without_parallel_workers(session: Session) -> None:
@@ -88,12 +94,25 @@ def without_parallel_workers(session: Session) -> None:
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
+def counted(f: InstanceFilter, q: Select[Any]) -> Select[Any]:
+    """What the total of the search ``q`` by ``f`` counts: ``q`` itself, or, when the officer is the only filter,
+    the officer's own rows (one per instance; an index alone counts them, where ``q`` reads each instance)."""
+    if f.officer and replace(f, officer=None, sort=InstanceFilter.sort) == InstanceFilter():
+        return select(InstanceOfficer.instance_id).where(InstanceOfficer.officer == f.officer)
+    return q
+
+
+# what a search shows of each instance's application (not its body: several kB of JSON each)
+APPLICATION_SHOWN = (Application.id, Application.number, Application.applicant_name, Application.bin_iin,
+                     Application.licence_number, Application.procedure, Application.subtype)
+
+
 def search(session: Session, f: InstanceFilter, *, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     q = query(f)
     without_parallel_workers(session)
     rows = list(session.scalars(q.offset(offset).limit(limit)))
-    total = page_total(session, q, offset=offset, limit=limit, shown=len(rows))
-    apps = {a.id: a for a in session.scalars(select(Application).where(
+    total = page_total(session, counted(f, q), offset=offset, limit=limit, shown=len(rows))
+    apps = {a.id: a for a in session.execute(select(*APPLICATION_SHOWN).where(
         Application.id.in_([r.business_key for r in rows if r.business_key])))} if rows else {}
     terms = term_states(session, rows)
     items = []
@@ -177,7 +196,8 @@ def term_states(session: Session, instances: list[ProcessInstance]) -> dict[str,
     out: dict[str, list[dict[str, Any]]] = {i.id: [] for i in instances}
     if not instances:
         return out
-    for tm in session.scalars(select(Timer).where(Timer.instance_id.in_(list(by_id)))
+    for tm in session.execute(select(Timer.instance_id, Timer.clause, Timer.name, Timer.due_at, Timer.fired_at,
+                                     Timer.cancelled_at).where(Timer.instance_id.in_(list(by_id)))
                               .order_by(Timer.created_at, Timer.id)):
         instance = by_id[tm.instance_id]
         out[tm.instance_id].append({

@@ -23,7 +23,7 @@ from engine.bpmn.serializer import SERIALIZER_VERSION, StateSerializer
 from engine.clock import Clock
 from engine.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from engine.operations import OperationRegistry
-from engine.runtime import lanes
+from engine.runtime import lanes, participants
 from engine.runtime.definitions import DefinitionStore, LoadedDefinition
 from engine.runtime.resident import ResidentWorkflows
 from engine.runtime.step import EMPTY, FiredTimer, Mirror, Ports, Step, advance, mirror, sync
@@ -186,6 +186,7 @@ class Runtime:
         stamps[row.element] = legal_time.iso(step.now)
         task.data["completed_at"] = stamps
         row.status, row.completed_at, row.completed_by, row.data, row.draft = "completed", step.now, actor, data, None
+        participants.took_part(session, actor, instance.id, instance.started_at)
         step.audit("task_completed", element=row.element, clause=row.clause,
                    data={"task_id": task_id, "form": row.form, "submitted": data,
                          "due_at": legal_time.iso(row.due_at) if row.due_at else None,

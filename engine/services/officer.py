@@ -4,6 +4,7 @@ their task lists, claiming, drafts and completing tasks, and their own notificat
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -12,10 +13,10 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.queries import TaskFilter, instance_view, list_tasks, task_view
-from engine.runtime import incidents, lanes
+from engine.runtime import incidents, lanes, participants
 from engine.services.parts import EngineParts
 from engine.store.licensing_tables import Account
-from engine.store.tables import HumanTask, ProcessDefinition, StaffNotification
+from engine.store.tables import HumanTask, ProcessDefinition, ProcessInstance, StaffNotification
 from engine.transactions import reading, transaction
 from engine.views import InstanceView, TaskView
 
@@ -93,6 +94,10 @@ class OfficerService:
         roles = set(roles)
         now = self._parts.clock.now()
         with transaction(self._sf) as session:
+            instance_id = session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+            if instance_id is None:
+                raise NotFound(f"task {task_id} does not exist")
+            started_at = _lock_instance(session, instance_id)
             row = session.get(HumanTask, task_id)
             if row is None:
                 raise NotFound(f"task {task_id} does not exist")
@@ -112,12 +117,17 @@ class OfficerService:
                 new_owner = assignee or actor
                 if row.claimed_by not in (None, new_owner) and not is_head:
                     raise Conflict(f"task is already claimed by {row.claimed_by}")
+            previous_owner = row.claimed_by  # the update below sets the loaded row's too
             result = session.execute(
                 update(HumanTask).where(HumanTask.id == task_id, HumanTask.claimed_by.is_(row.claimed_by)
                                         if row.claimed_by is None else HumanTask.claimed_by == row.claimed_by)
                 .values(claimed_by=new_owner))
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict("the task was claimed by someone else at the same moment")
+            if new_owner is not None:
+                participants.took_part(session, new_owner, row.instance_id, started_at)
+            if previous_owner is not None and previous_owner != new_owner:
+                participants.may_have_left(session, previous_owner, row.instance_id)
             kind = "task_released" if release else ("task_assigned" if assignee else "task_claimed")
             audit.append(session, at=now, actor=actor, kind=kind, instance_id=row.instance_id,
                          element=row.element, clause=row.clause, data={"task_id": task_id, "to": new_owner})
@@ -152,6 +162,15 @@ class OfficerService:
                 .order_by(StaffNotification.id.desc()).limit(limit))
             return [{"id": r.id, "at": r.at, "recipient": r.recipient, "kind": r.kind, "instance_id": r.instance_id,
                      "task_id": r.task_id, "text": r.text} for r in rows]
+
+
+def _lock_instance(session: Session, instance_id: str) -> datetime:
+    """Lock the task's instance (PostgreSQL) as a completion does, before the task row is read; returns its start.
+
+    A step on the instance in flight finishes first, and its task rows are then seen: a release cannot take
+    away the officer's part in the instance while a task they complete meanwhile is not yet visible."""
+    return session.scalars(select(ProcessInstance.started_at).where(ProcessInstance.id == instance_id)
+                           .with_for_update()).one()
 
 
 def _active_roles(session: Session, username: str) -> list[str] | None:

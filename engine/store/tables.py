@@ -108,7 +108,6 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_task_open_role_due", "status", "role", "due_at"),
         Index("ix_task_instance_status", "instance_id", "status"),
-        Index("ix_task_completed_by", "completed_by", "instance_id"),  # the auditors' search by officer
         trigram_index("ix_task_applicant_trgm", "applicant_key"),
     )
 
@@ -136,6 +135,25 @@ class HumanTask(Base):
     applicant_key: Mapped[str | None] = mapped_column(String(300))  # casefolded name, for search
     bin_iin: Mapped[str | None] = mapped_column(String(12), index=True)
     subtype: Mapped[str | None] = mapped_column(String(4))
+
+
+class InstanceOfficer(Base):
+    """An officer who took part in an instance: completed one of its tasks, or holds one (claimed, assigned).
+
+    The auditors' search by officer reads it. Their page is the officer's instances newest first, and a busy
+    officer's tasks are mostly in old instances: asked of each instance in start order, the question "did this
+    officer do a task here?" walked every newer instance first (0.5 s for an officer of 47 000 tasks among
+    100 000 instances). This row holds the instance's start moment (which never changes), so the officer's
+    instances are read from one index in the page's order. One row per officer and instance, kept by the
+    engine in the transaction that completes, claims, assigns or releases a task (engine/runtime/participants.py).
+    """
+
+    __tablename__ = "instance_officer"
+    __table_args__ = (Index("ix_instance_officer_started", "officer", "started_at", "instance_id"),)
+
+    officer: Mapped[str] = mapped_column(String(100), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 PENDING_TIMER = text("fired_at IS NULL AND cancelled_at IS NULL")

@@ -85,3 +85,38 @@ def test_only_the_upgrade_step_migrates_and_workers_refuse_an_old_schema(tmp_pat
         assert [v.key for v in worker.extensions["licensing"].engine.analyst.list_definitions()], "processes/ deployed"
     finally:
         worker.extensions["licensing"].wiring.db.dispose()
+
+
+def test_the_officers_of_each_instance_are_filled_from_its_task_rows(db_url: str) -> None:
+    """d4f6a8b0c213 writes one row per officer and instance that a task names, completer or holder."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from engine.store.tables import HumanTask, InstanceOfficer, ProcessDefinition, ProcessInstance
+
+    started = datetime(2025, 6, 5, 5, 0, tzinfo=UTC)
+    app, db = _migrating_app(db_url)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "web" / "migrations"), revision="c8d3e5f7a912")
+        with db.engine.begin() as conn:
+            conn.execute(insert(ProcessDefinition.__table__).values(
+                id=1, key="licence_issue", version=1, sha256="0" * 64, deployed_at=started, deployed_by="test",
+                source_name="licence_issue.bpmn", bpmn_xml="", spec_json="{}"))
+            conn.execute(insert(ProcessInstance.__table__).values(
+                id="i-1", definition_id=1, process_key="licence_issue", process_version=1, status="running",
+                started_at=started, started_by="portal", serializer_version="1", state_json="{}",
+                completed_path=[], active_elements=[], version_id=1))
+            task = {"instance_id": "i-1", "process_key": "licence_issue", "element": "e", "name": "n", "clause": "R7",
+                    "role": "officer", "form": "f", "created_at": started, "overdue": False}
+            conn.execute(insert(HumanTask.__table__), [
+                {**task, "id": "t-1", "status": "completed", "claimed_by": "officer", "completed_by": "officer"},
+                {**task, "id": "t-2", "status": "completed", "claimed_by": None, "completed_by": "head"},
+                {**task, "id": "t-3", "status": "open", "claimed_by": "officer2", "completed_by": None},
+                {**task, "id": "t-4", "status": "open", "claimed_by": None, "completed_by": None}])
+        upgrade(directory=str(ROOT / "web" / "migrations"))
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(InstanceOfficer.__table__).order_by(InstanceOfficer.officer)).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [("head", "i-1", started), ("officer", "i-1", started),
+                                        ("officer2", "i-1", started)]
