@@ -106,7 +106,9 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_task_open_role_due", "status", "role", "due_at"),
+        # an officer's list: open tasks of their lanes by due moment, those nobody holds or they hold; with who
+        # holds each (and its subtype) in the index, the list's count reads the index alone (PostgreSQL)
+        Index("ix_task_open_role_due", "status", "role", "due_at", postgresql_include=["claimed_by", "subtype"]),
         Index("ix_task_instance_status", "instance_id", "status"),
         trigram_index("ix_task_applicant_trgm", "applicant_key"),
     )
