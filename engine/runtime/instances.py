@@ -186,7 +186,8 @@ class Runtime:
         stamps[row.element] = legal_time.iso(step.now)
         task.data["completed_at"] = stamps
         row.status, row.completed_at, row.completed_by, row.data, row.draft = "completed", step.now, actor, data, None
-        participants.took_part(session, actor, instance.id, instance.started_at)
+        if row.claimed_by != actor:  # a task they hold wrote their row when it became theirs
+            participants.took_part(session, actor, instance.id, instance.started_at)
         step.audit("task_completed", element=row.element, clause=row.clause,
                    data={"task_id": task_id, "form": row.form, "submitted": data,
                          "due_at": legal_time.iso(row.due_at) if row.due_at else None,
