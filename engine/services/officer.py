@@ -109,18 +109,18 @@ class OfficerService:
                 raise Forbidden("only the head of the unit assigns tasks to colleagues")
             if assignee is not None:
                 lanes.require_assignee(assignee, _active_roles(session, assignee), row.role)
+            previous_owner = row.claimed_by  # kept: the update below sets the loaded row's too
             if release:
-                if row.claimed_by not in (None, actor) and not is_head:
-                    raise Conflict(f"task is claimed by {row.claimed_by}")
+                if previous_owner not in (None, actor) and not is_head:
+                    raise Conflict(f"task is claimed by {previous_owner}")
                 new_owner = None
             else:
                 new_owner = assignee or actor
-                if row.claimed_by not in (None, new_owner) and not is_head:
-                    raise Conflict(f"task is already claimed by {row.claimed_by}")
-            previous_owner = row.claimed_by  # the update below sets the loaded row's too
+                if previous_owner not in (None, new_owner) and not is_head:
+                    raise Conflict(f"task is already claimed by {previous_owner}")
             result = session.execute(
-                update(HumanTask).where(HumanTask.id == task_id, HumanTask.claimed_by.is_(row.claimed_by)
-                                        if row.claimed_by is None else HumanTask.claimed_by == row.claimed_by)
+                update(HumanTask).where(HumanTask.id == task_id, HumanTask.claimed_by.is_(None)
+                                        if previous_owner is None else HumanTask.claimed_by == previous_owner)
                 .values(claimed_by=new_owner))
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict("the task was claimed by someone else at the same moment")
