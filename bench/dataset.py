@@ -190,8 +190,7 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
 
 
 BULK_TABLES = ("application", "process_instance", "human_task", "instance_officer", "timer", "audit_event",
-               "audit_chain_head",
-               "outbox_event", "staff_notification", "cabinet_notice")
+               "audit_chain_head", "outbox_event", "staff_notification", "cabinet_notice")
 
 
 def _drop_secondary_indexes(db: Engine) -> list[str]:

@@ -159,7 +159,7 @@ class Runtime:
         actor: str,
         roles: Collection[str],
     ) -> ProcessInstance:
-        instance, row = self._lock_task(session, task_id)
+        instance, row = self.lock_task(session, task_id)
         if row.status != "open":
             raise Conflict(f"task {task_id} is no longer open (it is {row.status})")
         lanes.require_actor(roles, row.role, row.name)
@@ -285,9 +285,10 @@ class Runtime:
         step.outbox("instance_cancelled", payload={"reason": reason})
         return instance
 
-    def _lock_task(self, session: Session, task_id: str) -> tuple[ProcessInstance, HumanTask]:
+    def lock_task(self, session: Session, task_id: str) -> tuple[ProcessInstance, HumanTask]:
         """A task's instance, locked (on PostgreSQL) before the task row is read: the row is then as the
-        last step on the instance left it — a completion committed meanwhile is seen, not overwritten."""
+        last step on the instance left it — a completion committed meanwhile is seen, not overwritten. Completing
+        and claiming a task both take it, so neither runs beside a step on the same instance."""
         try:
             UUID(task_id)
         except ValueError:

@@ -27,7 +27,6 @@ from engine.bpmn.scripting import EngineScriptEngine
 from engine.clock import Clock, for_step
 from engine.errors import ProcessFailure
 from engine.operations import OperationCall, OperationRegistry
-from engine.runtime import participants
 from engine.runtime.definitions import LoadedDefinition
 from engine.store import bulk
 from engine.store.tables import Continuation, HumanTask, OutboxEvent, ProcessInstance, StaffNotification, Timer
@@ -422,8 +421,7 @@ def _sync_human_tasks(step: Step, workflow: Any, before: Mirror, after: Mirror, 
         step.audit("task_created", element=element.id, clause=element.clause,
                    data={"task_id": task_id, "role": role, "form": element.form or "", "claimed_by": claimed_by,
                          "due_at": legal_time.iso(due_at) if due_at else None}, actor="system")
-        if claimed_by:
-            participants.took_part(session, claimed_by, instance.id, instance.started_at)
+        if claimed_by:  # who completed this element before: that completion wrote their part in the instance
             step.notify_staff(claimed_by, "task_returned",
                               {"en": f"Returned to you: {element.name}", "ru": f"Возвращено вам: {element.name}",
                                "kk": f"Сізге қайтарылды: {element.name}"}, task_id=task_id)

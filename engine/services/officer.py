@@ -4,7 +4,6 @@ their task lists, claiming, drafts and completing tasks, and their own notificat
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -16,7 +15,7 @@ from engine.queries import TaskFilter, instance_view, list_tasks, task_view
 from engine.runtime import incidents, lanes, participants
 from engine.services.parts import EngineParts
 from engine.store.licensing_tables import Account
-from engine.store.tables import HumanTask, ProcessDefinition, ProcessInstance, StaffNotification
+from engine.store.tables import HumanTask, ProcessDefinition, StaffNotification
 from engine.transactions import reading, transaction
 from engine.views import InstanceView, TaskView
 
@@ -94,13 +93,9 @@ class OfficerService:
         roles = set(roles)
         now = self._parts.clock.now()
         with transaction(self._sf) as session:
-            instance_id = session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
-            if instance_id is None:
-                raise NotFound(f"task {task_id} does not exist")
-            started_at = _lock_instance(session, instance_id)
-            row = session.get(HumanTask, task_id)
-            if row is None:
-                raise NotFound(f"task {task_id} does not exist")
+            # locked as a completion locks it: a release never runs beside a completion by the same officer
+            # whose task row it cannot see yet (and so never takes away their part in the instance)
+            instance, row = self._parts.runtime.lock_task(session, task_id)
             if row.status != "open":
                 raise Conflict(f"task {task_id} is no longer open")
             lanes.require_actor(roles, row.role, row.name)
@@ -125,9 +120,9 @@ class OfficerService:
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise Conflict("the task was claimed by someone else at the same moment")
             if new_owner is not None:
-                participants.took_part(session, new_owner, row.instance_id, started_at)
+                participants.took_part(session, new_owner, instance.id, instance.started_at)
             if previous_owner is not None and previous_owner != new_owner:
-                participants.may_have_left(session, previous_owner, row.instance_id)
+                participants.may_have_left(session, previous_owner, instance.id)
             kind = "task_released" if release else ("task_assigned" if assignee else "task_claimed")
             audit.append(session, at=now, actor=actor, kind=kind, instance_id=row.instance_id,
                          element=row.element, clause=row.clause, data={"task_id": task_id, "to": new_owner})
@@ -162,15 +157,6 @@ class OfficerService:
                 .order_by(StaffNotification.id.desc()).limit(limit))
             return [{"id": r.id, "at": r.at, "recipient": r.recipient, "kind": r.kind, "instance_id": r.instance_id,
                      "task_id": r.task_id, "text": r.text} for r in rows]
-
-
-def _lock_instance(session: Session, instance_id: str) -> datetime:
-    """Lock the task's instance (PostgreSQL) as a completion does, before the task row is read; returns its start.
-
-    A step on the instance in flight finishes first, and its task rows are then seen: a release cannot take
-    away the officer's part in the instance while a task they complete meanwhile is not yet visible."""
-    return session.scalars(select(ProcessInstance.started_at).where(ProcessInstance.id == instance_id)
-                           .with_for_update()).one()
 
 
 def _active_roles(session: Session, username: str) -> list[str] | None:
